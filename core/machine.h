@@ -1,0 +1,71 @@
+/*
+ * Machines (blueprint §8): a registry of boards, each a few screens of
+ * declarative set-up in machines/<board>.c, and the Machine instance the
+ * vCPU loop, devices and monitor share.
+ */
+#ifndef DOPPEL_MACHINE_H
+#define DOPPEL_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/cpu.h"
+
+struct Options;
+struct TbCache;
+struct EventLoop;
+struct Clocks;
+struct Device;
+struct AddressSpace;
+struct MemoryRegion;
+
+#define MACHINE_MAX_CPUS 64
+
+typedef struct Machine Machine;
+
+typedef struct MachineClass {
+    const char *name;
+    const char *desc;   /* one line, shown by -M help */
+    const char *arch;   /* guest ISA family: "ir", "s370", "x86", ... */
+    uint64_t default_ram_size;
+    int max_cpus;
+    bool is_default;    /* the machine used without -M */
+    /* Build the board: cpus, memory map, devices, firmware.  Returns false
+     * after printing one line saying what is wrong. */
+    bool (*init)(Machine *m);
+} MachineClass;
+
+struct Machine {
+    const MachineClass *mc;
+    const struct Options *opts;
+    uint64_t ram_size;
+    CPUState *cpus[MACHINE_MAX_CPUS];
+    int ncpus;
+    struct MemoryRegion *system_memory; /* root of the physical map */
+    struct AddressSpace *as;
+    struct TbCache *tb_cache;
+    struct EventLoop *loop;
+    struct Clocks *clocks;
+    struct Device *devices;  /* every realized device, in creation order */
+    /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
+    bool quit;
+    int exit_status;
+    /* Board-private state. */
+    void *board;
+};
+
+void machine_register(const MachineClass *mc);
+const MachineClass *machine_find(const char *name);
+const MachineClass *machine_default(void);
+/* Print the -M help list. */
+void machine_print_list(FILE *out);
+/* Stop the emulator with an exit status (test exit, quit). */
+void machine_request_exit(Machine *m, int status);
+
+#define MACHINE_REGISTER(mc_var)                                                          \
+    __attribute__((constructor)) static void register_machine_##mc_var(void)               \
+    {                                                                                      \
+        machine_register(&mc_var);                                                         \
+    }
+
+#endif

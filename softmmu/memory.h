@@ -1,0 +1,131 @@
+/*
+ * Physical memory map (blueprint §7): a tree of MemoryRegions flattened
+ * into a sorted array of sections on every change.
+ */
+#ifndef DOPPEL_MEMORY_H
+#define DOPPEL_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct CPUState;
+
+typedef enum DeviceEndian {
+    DEVICE_LITTLE_ENDIAN,
+    DEVICE_BIG_ENDIAN,
+} DeviceEndian;
+
+typedef struct MemoryRegionOps {
+    /* offset is relative to the region; size is one of the valid sizes. */
+    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size);
+    DeviceEndian endianness;
+    unsigned min_access_size; /* 1, 2, 4 or 8 (0 = 1) */
+    unsigned max_access_size; /* (0 = 4) */
+    bool unaligned;           /* device accepts misaligned accesses of valid size */
+} MemoryRegionOps;
+
+typedef enum MemoryRegionKind {
+    MR_CONTAINER,
+    MR_RAM,
+    MR_ROM, /* host-backed, guest writes dropped (logged under guest_errors) */
+    MR_IO,
+    MR_ALIAS,
+} MemoryRegionKind;
+
+typedef struct MemoryRegion MemoryRegion;
+struct MemoryRegion {
+    MemoryRegionKind kind;
+    const char *name;
+    uint64_t size;
+    uint8_t *host;             /* RAM/ROM backing */
+    uint8_t *code_bitmap;      /* RAM/ROM: one bit per 2 KiB page "may hold translated code" */
+    const MemoryRegionOps *ops;
+    void *opaque;
+    MemoryRegion *alias;       /* MR_ALIAS target */
+    uint64_t alias_offset;
+    /* placement in the parent container */
+    MemoryRegion *parent;
+    uint64_t addr;
+    int priority;
+    bool enabled;
+    /* children, kept sorted by priority (highest first), then insertion */
+    MemoryRegion **children;
+    unsigned nchildren, children_cap;
+    struct AddressSpace *owner_as; /* root's address space, for updates */
+};
+
+typedef struct FlatSection {
+    uint64_t start, end;   /* [start, end) physical */
+    MemoryRegion *mr;      /* terminal region: RAM, ROM or IO */
+    uint64_t offset_in_mr; /* mr offset of start */
+} FlatSection;
+
+typedef struct FlatView {
+    FlatSection *sections;
+    unsigned nsections;
+} FlatView;
+
+typedef struct AddressSpace {
+    const char *name;
+    MemoryRegion *root;
+    FlatView *view;
+    struct CPUState **cpus;  /* cpus whose TLBs map this space */
+    unsigned ncpus;
+    void *tb_cache;          /* struct TbCache *, for code invalidation */
+} AddressSpace;
+
+typedef enum MemTxResult {
+    MEMTX_OK = 0,
+    MEMTX_ERROR = 1,       /* device error */
+    MEMTX_DECODE_ERROR = 2, /* nothing mapped */
+} MemTxResult;
+
+void memory_region_init_container(MemoryRegion *mr, const char *name, uint64_t size);
+/* RAM is zeroed host memory allocated here (freed by memory_region_destroy). */
+bool memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size);
+bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size);
+void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
+                           const MemoryRegionOps *ops, void *opaque);
+void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *target,
+                              uint64_t offset, uint64_t size);
+void memory_region_destroy(MemoryRegion *mr);
+void memory_region_add_subregion(MemoryRegion *parent, uint64_t addr, MemoryRegion *child,
+                                 int priority);
+void memory_region_del_subregion(MemoryRegion *parent, MemoryRegion *child);
+void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
+void memory_region_set_address(MemoryRegion *mr, uint64_t addr);
+
+void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);
+void address_space_destroy(AddressSpace *as);
+void address_space_add_cpu(AddressSpace *as, struct CPUState *cpu);
+/* Section holding paddr, or NULL. */
+const FlatSection *address_space_lookup(AddressSpace *as, uint64_t paddr);
+/* Host pointer for a RAM/ROM byte range fully inside one section, or NULL. */
+uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t paddr, uint64_t len, bool write);
+MemTxResult address_space_rw(AddressSpace *as, uint64_t paddr, void *buf, uint64_t len,
+                             bool is_write);
+/* Sized access in the given endianness (for devices and the monitor). */
+MemTxResult address_space_read_val(AddressSpace *as, uint64_t paddr, unsigned size,
+                                   bool big_endian, uint64_t *val);
+MemTxResult address_space_write_val(AddressSpace *as, uint64_t paddr, unsigned size,
+                                    bool big_endian, uint64_t val);
+/* Write into ROM too (firmware loading). */
+MemTxResult address_space_write_rom(AddressSpace *as, uint64_t paddr, const void *buf,
+                                    uint64_t len);
+
+/* Devices reach guest memory only through these: they respect the map and
+ * invalidate translated code they overwrite. */
+MemTxResult dma_read(AddressSpace *as, uint64_t paddr, void *buf, uint64_t len);
+MemTxResult dma_write(AddressSpace *as, uint64_t paddr, const void *buf, uint64_t len);
+
+/* Print the region tree (info mtree) and the flat view. */
+void memory_region_print_tree(const MemoryRegion *root, FILE *out);
+void address_space_print_flat(const AddressSpace *as, FILE *out);
+
+/* Code page tracking: mark the physical page(s) of [paddr, paddr+len) as
+ * holding translated code; write TLB entries mapping them get TLB_NOTDIRTY. */
+void memory_mark_code(AddressSpace *as, uint64_t paddr, uint64_t len);
+
+#endif

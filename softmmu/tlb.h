@@ -1,0 +1,137 @@
+/*
+ * The soft TLB (blueprint §7).  The fast path is below, in one place; the
+ * interpreter calls it and the LLVM backend emits the same compare with the
+ * same constants.
+ *
+ * Tag compare: for an access of `size` bytes whose required alignment mask
+ * is `amask` (size-1 with IR_MO_ALIGN, else 0):
+ *     cmp = (addr + size - 1 - amask) & (page_mask | amask)
+ * A misaligned access that must be aligned leaves low bits set; an
+ * unaligned access that crosses a page lands in the next page; either way
+ * cmp != tag and the slow path handles it.  Flag bits in the tag (TLB_MMIO,
+ * TLB_NOTDIRTY, ...) also make the compare fail.
+ */
+#ifndef DOPPEL_TLB_H
+#define DOPPEL_TLB_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/cpu.h"
+#include "ir/ir.h"
+
+static inline TlbEntry *tlb_entry(CPUState *cpu, unsigned mmu_idx, uint64_t addr)
+{
+    return &cpu->tlb->table[mmu_idx][(addr >> cpu->page_bits) & (TLB_SIZE - 1)];
+}
+
+static inline uint64_t tlb_compare_value(CPUState *cpu, uint64_t addr, unsigned memop)
+{
+    uint64_t size = ir_memop_size(memop);
+    uint64_t amask = (memop & IR_MO_ALIGN) ? size - 1 : 0;
+    return (addr + size - 1 - amask) & (cpu->page_mask | amask);
+}
+
+/* Slow paths: fill the TLB (raising the guest's fault via
+ * ArchOps.mmu_translate and cpu_loop_exit_restore), handle MMIO, code
+ * pages, page-crossing and misaligned accesses.  insn is the instruction
+ * index in the running TB, stored in cpu->fault_insn before anything can
+ * raise.  Loads return the value extended per IR_MO_SIGN to 64 bits. */
+uint64_t softmmu_load_slow(CPUState *cpu, uint64_t addr, unsigned memop, unsigned mmu_idx,
+                           uint32_t insn);
+void softmmu_store_slow(CPUState *cpu, uint64_t addr, uint64_t val, unsigned memop,
+                        unsigned mmu_idx, uint32_t insn);
+
+static inline uint64_t softmmu_load_host(const void *p, unsigned memop)
+{
+    uint64_t v;
+    switch (memop & (IR_MO_SIZE | IR_MO_SIGN)) {
+    case IR_MO_8: return *(const uint8_t *)p;
+    case IR_MO_8 | IR_MO_SIGN: return (uint64_t)(int64_t) * (const int8_t *)p;
+    default: break;
+    }
+    switch (memop & IR_MO_SIZE) {
+    case IR_MO_16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        if (memop & IR_MO_BE) x = __builtin_bswap16(x);
+        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        if (memop & IR_MO_BE) x = __builtin_bswap32(x);
+        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
+        break;
+    }
+    default: {
+        memcpy(&v, p, 8);
+        if (memop & IR_MO_BE) v = __builtin_bswap64(v);
+        break;
+    }
+    }
+    return v;
+}
+
+static inline void softmmu_store_host(void *p, uint64_t v, unsigned memop)
+{
+    switch (memop & IR_MO_SIZE) {
+    case IR_MO_8: *(uint8_t *)p = (uint8_t)v; break;
+    case IR_MO_16: {
+        uint16_t x = (uint16_t)v;
+        if (memop & IR_MO_BE) x = __builtin_bswap16(x);
+        memcpy(p, &x, 2);
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x = (uint32_t)v;
+        if (memop & IR_MO_BE) x = __builtin_bswap32(x);
+        memcpy(p, &x, 4);
+        break;
+    }
+    default:
+        if (memop & IR_MO_BE) v = __builtin_bswap64(v);
+        memcpy(p, &v, 8);
+        break;
+    }
+}
+
+/* The fast path: one compare, then a host access. */
+static inline uint64_t softmmu_load(CPUState *cpu, uint64_t addr, unsigned memop,
+                                    unsigned mmu_idx, uint32_t insn)
+{
+    TlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
+    if (__builtin_expect(e->addr_read == tlb_compare_value(cpu, addr, memop), 1))
+        return softmmu_load_host((void *)(uintptr_t)(addr + e->addend), memop);
+    return softmmu_load_slow(cpu, addr, memop, mmu_idx, insn);
+}
+
+static inline void softmmu_store(CPUState *cpu, uint64_t addr, uint64_t val, unsigned memop,
+                                 unsigned mmu_idx, uint32_t insn)
+{
+    TlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
+    if (__builtin_expect(e->addr_write == tlb_compare_value(cpu, addr, memop), 1))
+        softmmu_store_host((void *)(uintptr_t)(addr + e->addend), val, memop);
+    else
+        softmmu_store_slow(cpu, addr, val, memop, mmu_idx, insn);
+}
+
+/* Allocate/free cpu->tlb and set it all invalid. */
+void tlb_init(CPUState *cpu);
+void tlb_destroy(CPUState *cpu);
+void tlb_flush(CPUState *cpu);
+void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
+void tlb_flush_mmu_idx(CPUState *cpu, unsigned mmu_idx);
+
+/* Code fetch for frontends: translate pc for execution (raising the guest's
+ * fault if it cannot), return its physical address. */
+uint64_t softmmu_code_phys(CPUState *cpu, uint64_t vaddr);
+/* Read code bytes at vaddr into buf (may cross a page); raises as above. */
+void softmmu_code_read(CPUState *cpu, uint64_t vaddr, void *buf, unsigned len);
+
+/* Debug access by virtual address (gdbstub, monitor x): no faults raised,
+ * returns false if unmapped. */
+bool softmmu_debug_rw(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool is_write);
+
+#endif
