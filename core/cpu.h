@@ -124,6 +124,11 @@ typedef struct ArchOps {
     int (*gdb_write_reg)(struct CPUState *cpu, const uint8_t *buf, int reg);
     const char *gdb_target_xml;
     int disas_mode; /* capstone arch/mode cookie, frontend-defined */
+    /* Optional: raise the guest's alignment fault for an IR_MO_ALIGN access
+     * at vaddr (cpu->fault_insn is already set).  NULL: misaligned
+     * accesses are allowed and performed. */
+    void (*unaligned_access)(struct CPUState *cpu, uint64_t vaddr, MMUAccess access,
+                             unsigned mmu_idx) __attribute__((noreturn));
 } ArchOps;
 
 /* interrupt_request bits */
@@ -150,8 +155,9 @@ typedef struct CPUStats {
 } CPUStats;
 
 /* Temp slots for the interpreter live inside the cpu state so every
- * operand of its bytecode is a byte offset from one base pointer. */
-#define CPU_INTERP_FRAME_SLOTS IR_MAX_TEMPS
+ * operand of its bytecode is a byte offset from one base pointer.  Eight
+ * slots above the temps hold the env pointer and materialised constants. */
+#define CPU_INTERP_FRAME_SLOTS (IR_MAX_TEMPS + 8)
 
 typedef struct CPUState {
     uint64_t pc; /* the guest program counter (frontends bind a global here) */
@@ -172,6 +178,8 @@ typedef struct CPUState {
     struct TranslationBlock *current_tb;
     uint32_t fault_insn;
     uint32_t cflags_next_tb;      /* CF_* for the next translation */
+    IrBlock *translating;         /* block being built, freed if translation faults */
+    uint64_t icount_limit;        /* leave the TB chain when icount reaches this */
     jmp_buf jmp_env;
 
     uint64_t icount;              /* guest instructions executed (approx. per TB) */

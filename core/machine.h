@@ -30,9 +30,14 @@ typedef struct MachineClass {
     uint64_t default_ram_size;
     int max_cpus;
     bool is_default;    /* the machine used without -M */
+    /* When every cpu is halted and none can be woken, end the run with
+     * status 0 (boards whose cpus have no interrupt sources). */
+    bool exit_on_halt;
     /* Build the board: cpus, memory map, devices, firmware.  Returns false
      * after printing one line saying what is wrong. */
     bool (*init)(Machine *m);
+    /* Free the board (m->board and what init allocated); may be NULL. */
+    void (*finalize)(Machine *m);
 } MachineClass;
 
 struct Machine {
@@ -55,6 +60,15 @@ struct Machine {
 };
 
 void machine_register(const MachineClass *mc);
+/* core/vm.c: build the common parts (memory root, address space, TB cache,
+ * clocks, event loop), call mc->init, reset; NULL after one printed line. */
+Machine *machine_create(const MachineClass *mc, const struct Options *opts);
+/* Add a cpu of arch to the machine (TLB, address space, TB cache). */
+CPUState *machine_add_cpu(Machine *m, const ArchOps *arch);
+/* Run until quit; returns the exit status. */
+int machine_run(Machine *m);
+void machine_reset(Machine *m);
+void machine_destroy(Machine *m);
 const MachineClass *machine_find(const char *name);
 const MachineClass *machine_default(void);
 /* Print the -M help list. */

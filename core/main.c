@@ -1,2 +1,96 @@
-/* Placeholder entry point; replaced by the real one (core/main.c) shortly. */
-int main(void) { return 0; }
+/*
+ * doppel: parse the command line, build the machine, run it.
+ */
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chardev.h"
+#include "core/device.h"
+#include "core/log.h"
+#include "core/machine.h"
+#include "core/options.h"
+
+/* Accelerators that exist today: the interpreter tier.  The LLVM tier
+ * (jit, the default) and KVM land with their issues. */
+static bool main_check_accel(const Options *o)
+{
+    switch (o->accel) {
+    case ACCEL_DEFAULT:
+    case ACCEL_INTERP:
+    case ACCEL_JIT: /* jit = interpreter + LLVM; runs on the interpreter until tier 1 lands */
+        return true;
+    case ACCEL_KVM:
+        fprintf(stderr, "doppel: -accel kvm: not supported yet (lands with the PC machine)\n");
+        return false;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    int rc = options_parse(argc, argv, &o);
+    if (rc) return rc == 2 ? 0 : 1;
+
+    const char *why = options_unsupported(&o);
+    if (why) {
+        fprintf(stderr, "%s\n", why);
+        options_free(&o);
+        return 1;
+    }
+    if (!main_check_accel(&o)) {
+        options_free(&o);
+        return 1;
+    }
+    const MachineClass *mc = o.machine ? machine_find(o.machine) : machine_default();
+    if (!mc) {
+        fprintf(stderr, "doppel: -M %s: unknown machine (see doppel -M help)\n",
+                o.machine ? o.machine : "(default)");
+        options_free(&o);
+        return 1;
+    }
+    if (o.cpu_help) {
+        printf("Available CPUs for machine '%s':\n  %s (the only model)\n", mc->name, mc->arch);
+        options_free(&o);
+        return 0;
+    }
+    if (o.cpu_model && strcmp(o.cpu_model, mc->arch) != 0 && strcmp(o.cpu_model, "max") != 0) {
+        fprintf(stderr, "doppel: -cpu %s: machine '%s' has no such cpu (see -cpu help)\n",
+                o.cpu_model, mc->name);
+        options_free(&o);
+        return 1;
+    }
+
+    log_set_mask(o.log_mask);
+    if (o.log_file && !log_set_file(o.log_file)) {
+        fprintf(stderr, "doppel: -D %s: cannot open: %s\n", o.log_file, strerror(errno));
+        options_free(&o);
+        return 1;
+    }
+
+    Machine *m = machine_create(mc, &o);
+    if (!m) {
+        log_close();
+        options_free(&o);
+        return 1;
+    }
+    for (int i = 0; i < o.ndevices; i++) {
+        if (!device_create_from_spec(m, o.devices[i])) {
+            machine_destroy(m);
+            log_close();
+            options_free(&o);
+            return 1;
+        }
+    }
+    if (o.start_stopped)
+        for (int i = 0; i < m->ncpus; i++) m->cpus[i]->stopped = true;
+
+    int status = machine_run(m);
+    machine_destroy(m);
+    chardev_restore_terminal();
+    log_close();
+    options_free(&o);
+    return status;
+}

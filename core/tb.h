@@ -43,6 +43,7 @@ struct TranslationBlock {
     uint64_t phys_pc;
     uint64_t page_addr[2]; /* physical pages spanned; [1] = -1 if one page */
     uint32_t size;         /* guest bytes */
+    uint32_t size_first;   /* guest bytes on the first page */
     uint32_t icount;       /* guest instructions */
     uint64_t *insn_data;   /* icount * TB_INSN_DATA_WORDS */
 

@@ -1,0 +1,62 @@
+/*
+ * Character devices: the host end of serial ports (and, later, the
+ * monitor).  Backends: stdio (raw terminal when stdin is a tty, restored at
+ * exit and on fatal signals), null, file:path (output only), and "mon:"
+ * over any of those: a mux with QEMU's Ctrl-A escapes (x quit, h help,
+ * c serial/monitor, a literal Ctrl-A, s reserved).
+ *
+ * A device (frontend) writes with chardev_write and receives through the
+ * handlers it sets; input is delivered only while can_receive > 0 and the
+ * rest waits in the chardev (backpressure).  When the device can take
+ * more (the guest read its FIFO) it calls chardev_accept_input.
+ *
+ *     Chardev *c = chardev_from_spec(m, "mon:stdio", err, sizeof err);
+ *     chardev_set_handlers(c, uart_can_receive, uart_receive, uart);
+ */
+#ifndef DOPPEL_CHARDEV_H
+#define DOPPEL_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Machine Machine;
+typedef struct Chardev Chardev;
+
+typedef int (*ChardevCanReceive)(void *opaque);
+typedef void (*ChardevReceive)(void *opaque, const uint8_t *buf, size_t len);
+
+/* Specs: "stdio", "null", "none" (returns NULL with err empty: no port
+ * backend at all), "file:path", "mon:<spec>" (a mux over <spec>).  Input fds are registered with
+ * m->loop, so create the event loop first; m may be NULL (tests).  On error
+ * returns NULL with one line in err (no "doppel:" prefix). */
+Chardev *chardev_from_spec(Machine *m, const char *spec, char *err, size_t errlen);
+void chardev_close(Chardev *chr);
+/* Syntax check only, for the command line (-serial, -monitor, -qmp, -gdb):
+ * also accepts the backends that are parsed but not available yet
+ * (tcp:[host]:port[,server=on|off][,wait=on|off], unix:path[,...]). */
+bool chardev_check_spec(const char *spec, char *err, size_t errlen);
+
+/* Name a chardev so -device ...,chardev=<id> can find it. */
+void chardev_set_id(Chardev *chr, const char *id);
+Chardev *chardev_find(const char *id);
+
+/* Frontend API (NULL chr is ignored, like an unconnected port). */
+void chardev_set_handlers(Chardev *chr, ChardevCanReceive can_receive, ChardevReceive receive,
+                          void *opaque);
+size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len);
+void chardev_accept_input(Chardev *chr);
+
+/* Bytes arriving from the host side, as the backend reader delivers them.
+ * On a mux this runs the Ctrl-A escape handling (tests feed it directly). */
+void chardev_input(Chardev *chr, const uint8_t *buf, size_t len);
+
+/* The monitor (a later issue) registers itself as the mux's second
+ * frontend; Ctrl-A c switches focus between serial and monitor. */
+void chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive,
+                             ChardevReceive receive, void *opaque);
+
+/* Restore the terminal (also done by atexit and fatal-signal handlers). */
+void chardev_restore_terminal(void);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * A machine's life: create the parts every board shares, run the vCPUs in
+ * slices between event-loop polls (blueprint §9), tear down.  Top-level
+ * glue like cpu_loop.c: it includes softmmu.
+ */
+#include <stdlib.h>
+
+#include "core/clock.h"
+#include "core/cpu_loop.h"
+#include "core/device.h"
+#include "core/event_loop.h"
+#include "core/machine.h"
+#include "core/options.h"
+#include "core/tb.h"
+#include "softmmu/memory.h"
+#include "softmmu/tlb.h"
+
+static void *vm_xcalloc(size_t size)
+{
+    void *p = calloc(1, size);
+    if (!p) {
+        fprintf(stderr, "doppel: out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+Machine *machine_create(const MachineClass *mc, const Options *opts)
+{
+    Machine *m = vm_xcalloc(sizeof(*m));
+    m->mc = mc;
+    m->opts = opts;
+    m->ram_size = opts && opts->ram_size ? opts->ram_size : mc->default_ram_size;
+    m->clocks = clocks_new();
+    m->loop = event_loop_new(m->clocks);
+    m->tb_cache = tb_cache_new();
+    m->system_memory = vm_xcalloc(sizeof(MemoryRegion));
+    memory_region_init_container(m->system_memory, "system", UINT64_MAX);
+    m->as = vm_xcalloc(sizeof(AddressSpace));
+    address_space_init(m->as, m->system_memory, "memory");
+    m->as->tb_cache = m->tb_cache;
+
+    int smp = opts && opts->smp ? opts->smp : 1;
+    if (smp > mc->max_cpus) {
+        fprintf(stderr, "doppel: -smp %d: machine '%s' supports at most %d cpus\n", smp,
+                mc->name, mc->max_cpus);
+        machine_destroy(m);
+        return NULL;
+    }
+    if (!mc->init(m)) {
+        machine_destroy(m);
+        return NULL;
+    }
+    machine_reset(m);
+    return m;
+}
+
+CPUState *machine_add_cpu(Machine *m, const ArchOps *arch)
+{
+    if (m->ncpus >= MACHINE_MAX_CPUS) return NULL;
+    CPUState *cpu = cpu_create(arch, m, m->ncpus);
+    cpu->as = m->as;
+    tlb_init(cpu);
+    address_space_add_cpu(m->as, cpu);
+    tb_cache_add_cpu(m->tb_cache, cpu);
+    m->cpus[m->ncpus++] = cpu;
+    return cpu;
+}
+
+void machine_reset(Machine *m)
+{
+    device_reset_all(m);
+    for (int i = 0; i < m->ncpus; i++) {
+        tlb_flush(m->cpus[i]);
+        cpu_reset(m->cpus[i]);
+    }
+}
+
+static bool machine_any_work(Machine *m)
+{
+    for (int i = 0; i < m->ncpus; i++)
+        if (!m->cpus[i]->halted || m->cpus[i]->arch->has_work(m->cpus[i])) return true;
+    return false;
+}
+
+int machine_run(Machine *m)
+{
+    while (!m->quit) {
+        bool all_halted = true;
+        for (int i = 0; i < m->ncpus && !m->quit; i++) {
+            CPUState *cpu = m->cpus[i];
+            if (cpu->stopped) continue;
+            if (cpu_exec(cpu, CPU_SLICE_INSNS) != EXCP_HALTED) all_halted = false;
+        }
+        if (m->quit) break;
+        if (all_halted && m->mc->exit_on_halt && !machine_any_work(m)) {
+            m->exit_status = 0;
+            break;
+        }
+        /* Idle: sleep until a timer or an fd wakes a cpu. */
+        event_loop_poll(m->loop, all_halted ? -1 : 0);
+    }
+    return m->exit_status;
+}
+
+void machine_destroy(Machine *m)
+{
+    if (!m) return;
+    device_free_all(m);
+    if (m->mc->finalize) m->mc->finalize(m);
+    for (int i = 0; i < m->ncpus; i++) {
+        tlb_destroy(m->cpus[i]);
+        cpu_destroy(m->cpus[i]);
+    }
+    tb_cache_free(m->tb_cache);
+    if (m->as) address_space_destroy(m->as);
+    free(m->as);
+    free(m->system_memory);
+    event_loop_free(m->loop);
+    clocks_free(m->clocks);
+    free(m);
+}

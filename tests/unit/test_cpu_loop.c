@@ -1,0 +1,301 @@
+/*
+ * The vCPU loop, TB cache and self-modifying code, end to end, with a tiny
+ * byte-coded test ISA whose code lives in guest RAM:
+ *   01 i8    r0 += i8            06 i8    r1 = i8
+ *   02 a16   [a16] = r1 (byte)   07 a16   r1 = [a16] (byte)
+ *   03 a16   jump a16            05 a16   if r0 >= 50 jump a16
+ *   04       halt                other    illegal instruction
+ * Addresses >= 0x8000 fault (the test MMU), like an unmapped page.
+ */
+#include <criterion/criterion.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "core/cpu_loop.h"
+#include "core/machine.h"
+#include "core/tb.h"
+#include "core/translator.h"
+#include "softmmu/memory.h"
+
+typedef struct TisaCPU {
+    CPUState common;
+    uint64_t r0, r1;
+    int faults;
+    uint64_t fault_pc;
+    bool illegal;
+} TisaCPU;
+
+enum { TISA_EXCP_FAULT = 1, TISA_EXCP_ILLEGAL = 2 };
+
+static const IrGlobal tisa_global_list[] = {
+    {"pc", IR_I64, offsetof(TisaCPU, common.pc)},
+    {"r0", IR_I64, offsetof(TisaCPU, r0)},
+    {"r1", IR_I64, offsetof(TisaCPU, r1)},
+};
+static const IrGlobalTable tisa_globals = {tisa_global_list, 3};
+#define G_PC ir_global(0)
+#define G_R0 ir_global(1)
+#define G_R1 ir_global(2)
+
+static uint64_t tisa_illegal(CPUState *cpu) { cpu_raise_exception(cpu, TISA_EXCP_ILLEGAL); }
+static const IrHelper tisa_helper_illegal = {"tisa_illegal", (void (*)(void))tisa_illegal,
+                                             IR_CALL_MAY_RAISE | IR_CALL_NORETURN, IR_VOID, 0};
+
+static void tisa_jump(IrBlock *b, unsigned slot, uint64_t target)
+{
+    ir_mov(b, IR_I64, G_PC, ir_i64(b, target));
+    ir_goto_tb(b, slot);
+}
+
+static void tisa_translate(TranslateContext *ctx)
+{
+    IrBlock *b = ctx->block;
+    uint64_t pc = ctx->pc;
+    for (;;) {
+        ir_insn_start(b, pc, 0, 0);
+        ctx->ninsns++;
+        uint8_t opc = translator_ldub(ctx, pc);
+        uint16_t a16 = 0;
+        unsigned len = 1;
+        if (opc == 1 || opc == 6) len = 2;
+        if (opc == 2 || opc == 3 || opc == 5 || opc == 7) len = 3;
+        if (len == 2) a16 = translator_ldub(ctx, pc + 1);
+        if (len == 3) a16 = translator_lduw(ctx, pc + 1);
+        uint64_t next = pc + len;
+        switch (opc) {
+        case 1: ir_op2(b, IR_add, IR_I64, G_R0, G_R0, ir_i64(b, a16)); break;
+        case 6: ir_mov(b, IR_I64, G_R1, ir_i64(b, a16)); break;
+        case 2: ir_st(b, IR_I64, G_R1, ir_i64(b, a16), IR_MO_8, 0); break;
+        case 7: ir_ld(b, IR_I64, G_R1, ir_i64(b, a16), IR_MO_8, 0); break;
+        case 3: tisa_jump(b, 0, a16); ctx->size = (uint32_t)(next - ctx->pc); return;
+        case 5: {
+            uint32_t taken = ir_label_new(b);
+            ir_brcond(b, IR_I64, IR_GEU, G_R0, ir_i64(b, 50), taken);
+            tisa_jump(b, 1, next);
+            ir_label(b, taken);
+            tisa_jump(b, 0, a16);
+            ctx->size = (uint32_t)(next - ctx->pc);
+            return;
+        }
+        case 4:
+            ir_mov(b, IR_I64, G_PC, ir_i64(b, pc));
+            ir_exit_tb(b, IR_EXIT_HALT);
+            ctx->size = (uint32_t)(next - ctx->pc);
+            return;
+        default:
+            ir_call(b, &tisa_helper_illegal, IR_NONE, NULL);
+            ir_exit_tb(b, IR_EXIT_NORMAL);
+            ctx->size = (uint32_t)(next - ctx->pc);
+            return;
+        }
+        pc = next;
+        if (ctx->ninsns >= ctx->max_insns || translator_is_new_page(ctx, pc)) {
+            tisa_jump(b, 0, pc);
+            ctx->size = (uint32_t)(pc - ctx->pc);
+            return;
+        }
+    }
+}
+
+static void tisa_tb_flags(CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint32_t *flags)
+{
+    *pc = cpu->pc;
+    *cs_base = 0;
+    *flags = 0;
+}
+
+static void tisa_do_interrupt(CPUState *cpu)
+{
+    TisaCPU *c = (TisaCPU *)cpu;
+    if (cpu->exception_index == TISA_EXCP_FAULT) {
+        c->faults++;
+        c->fault_pc = cpu->pc;
+    } else {
+        c->illegal = true;
+    }
+    cpu->halted = true;
+}
+
+static int tisa_mmu(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned idx, bool probe,
+                    MMUResult *res)
+{
+    if (vaddr >= 0x8000) {
+        if (!probe) cpu->exception_index = TISA_EXCP_FAULT;
+        return 1;
+    }
+    res->paddr = vaddr;
+    res->prot = MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
+    res->page_bits = 12;
+    return 0;
+}
+
+static bool tisa_has_work(CPUState *cpu) { return false; }
+static unsigned tisa_mmu_index(CPUState *cpu, MMUAccess a) { return 0; }
+static void tisa_restore(CPUState *cpu, const uint64_t *d) { cpu->pc = d[0]; }
+static void tisa_reset(CPUState *cpu) { cpu->pc = 0; }
+static void tisa_dump(CPUState *cpu, FILE *f) { fprintf(f, "pc=%llx\n", (unsigned long long)cpu->pc); }
+
+static const ArchOps tisa_ops = {
+    .name = "tisa",
+    .page_bits = 12,
+    .mmu_modes = 1,
+    .cpu_size = sizeof(TisaCPU),
+    .globals = &tisa_globals,
+    .reset = tisa_reset,
+    .translate = tisa_translate,
+    .tb_flags = tisa_tb_flags,
+    .do_interrupt = tisa_do_interrupt,
+    .has_work = tisa_has_work,
+    .mmu_translate = tisa_mmu,
+    .mmu_index = tisa_mmu_index,
+    .restore_state = tisa_restore,
+    .dump_state = tisa_dump,
+};
+
+static MemoryRegion tisa_ram;
+
+static bool tisa_board_init(Machine *m)
+{
+    if (!memory_region_init_ram(&tisa_ram, "tisa.ram", 0x8000)) return false;
+    memory_region_add_subregion(m->system_memory, 0, &tisa_ram, 0);
+    return machine_add_cpu(m, &tisa_ops) != NULL;
+}
+
+static void tisa_board_finalize(Machine *m)
+{
+    memory_region_del_subregion(m->system_memory, &tisa_ram);
+    memory_region_destroy(&tisa_ram);
+}
+
+static const MachineClass tisa_board = {
+    .name = "tisa-test", .desc = "test", .arch = "tisa", .default_ram_size = 0x8000,
+    .max_cpus = 1, .init = tisa_board_init, .finalize = tisa_board_finalize,
+};
+
+static Machine *tisa_machine(const uint8_t *code, size_t len, uint64_t at)
+{
+    Machine *m = machine_create(&tisa_board, NULL);
+    cr_assert_not_null(m);
+    cr_assert_eq(address_space_rw(m->as, at, (void *)code, len, true), MEMTX_OK);
+    return m;
+}
+
+static TisaCPU *tisa_run(Machine *m)
+{
+    CPUState *cpu = m->cpus[0];
+    for (int i = 0; i < 1000 && !cpu->halted; i++) cpu_exec(cpu, 100000);
+    cr_assert(cpu->halted, "cpu did not halt");
+    return (TisaCPU *)cpu;
+}
+
+static void poke(Machine *m, uint64_t addr, const uint8_t *b, size_t n)
+{
+    cr_assert_eq(address_space_rw(m->as, addr, (void *)b, n, true), MEMTX_OK);
+}
+
+Test(cpu_loop, straight_line_and_halt)
+{
+    static const uint8_t prog[] = {1, 5, 1, 7, 6, 3, 4};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 12);
+    cr_assert_eq(c->r1, 3);
+    cr_assert_eq(c->common.pc, 6);
+    cr_assert_not(c->illegal);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, loop_chains_blocks)
+{
+    /* 0: r0 += 1; if r0 >= 50 goto 0x10; jump 0 */
+    static const uint8_t prog[] = {1, 1, 5, 0x10, 0, 3, 0, 0};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    poke(m, 0x10, (const uint8_t[]){4}, 1);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 50);
+    cr_assert_gt(c->common.stats.tb_linked, 0, "no TB was linked");
+    cr_assert_lt(c->common.stats.tb_translated, 6, "blocks were retranslated");
+    machine_destroy(m);
+}
+
+Test(cpu_loop, store_into_another_translated_block)
+{
+    Machine *m = tisa_machine((const uint8_t[]){1, 1, 3, 0x00, 0x02}, 5, 0);
+    poke(m, 0x200, (const uint8_t[]){1, 10, 3, 0x10, 0x00}, 5);
+    /* 0x10: if r0 >= 50 goto 0x400; r1 = 100; [0x201] = r1; jump 0x200 */
+    poke(m, 0x10, (const uint8_t[]){5, 0x00, 0x04, 6, 100, 2, 0x01, 0x02, 3, 0x00, 0x02}, 11);
+    poke(m, 0x400, (const uint8_t[]){4}, 1);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 111, "stale code ran: r0 = %llu", (unsigned long long)c->r0);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, store_into_the_running_block)
+{
+    /* r1 = 9; [6] = r1; r0 += 1 (its immediate at 6 becomes 9); halt */
+    static const uint8_t prog[] = {6, 9, 2, 6, 0, 1, 1, 4};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 9, "the running block did not see its own store: r0 = %llu",
+                 (unsigned long long)c->r0);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, dma_write_invalidates_code)
+{
+    static const uint8_t prog[] = {1, 2, 4};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 2);
+    cr_assert_eq(dma_write(m->as, 1, (const uint8_t[]){40}, 1), MEMTX_OK);
+    c->common.halted = false;
+    c->common.pc = 0;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 42);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, fault_is_precise)
+{
+    /* r0 += 1; r1 = [0x9000] (faults); r0 += 1 */
+    static const uint8_t prog[] = {1, 1, 7, 0x00, 0x90, 1, 1, 4};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->faults, 1);
+    cr_assert_eq(c->fault_pc, 2, "fault pc %llu", (unsigned long long)c->fault_pc);
+    cr_assert_eq(c->r0, 1);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, fetch_fault_and_illegal_instruction)
+{
+    Machine *m = tisa_machine((const uint8_t[]){3, 0x00, 0x90}, 3, 0);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->faults, 1);
+    cr_assert_eq(c->fault_pc, 0x9000);
+    machine_destroy(m);
+
+    m = tisa_machine((const uint8_t[]){1, 1, 0xee}, 3, 0);
+    c = tisa_run(m);
+    cr_assert(c->illegal);
+    cr_assert_eq(c->common.pc, 2);
+    cr_assert_eq(c->r0, 1);
+    machine_destroy(m);
+}
+
+Test(cpu_loop, tb_flush_then_run_again)
+{
+    static const uint8_t prog[] = {1, 3, 4};
+    Machine *m = tisa_machine(prog, sizeof prog, 0);
+    TisaCPU *c = tisa_run(m);
+    tb_flush(m->tb_cache);
+    c->common.halted = false;
+    c->common.pc = 0;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 6);
+    TbCacheStats s;
+    tb_cache_stats(m->tb_cache, &s);
+    cr_assert_eq(s.flushes, 1);
+    cr_assert_eq(s.live, 1);
+    machine_destroy(m);
+}
