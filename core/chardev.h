@@ -53,8 +53,8 @@ void chardev_input(Chardev *chr, const uint8_t *buf, size_t len);
 
 /* The monitor (a later issue) registers itself as the mux's second
  * frontend; Ctrl-A c switches focus between serial and monitor. */
-void chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive,
-                             ChardevReceive receive, void *opaque);
+void chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive, ChardevReceive receive,
+                             void *opaque);
 
 /* Restore the terminal (also done by atexit and fatal-signal handlers). */
 void chardev_restore_terminal(void);

@@ -58,8 +58,7 @@ Clocks *clocks_new(void)
 
 void clocks_free(Clocks *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (int i = 0; i < CLK__COUNT; i++)
         free(c->heaps[i].items);
     free(c);
@@ -83,23 +82,20 @@ static int64_t virtual_running_ns(Clocks *c)
 
 int64_t clock_get_ns(Clocks *c, ClockType type)
 {
-    if (type == CLK_REALTIME)
-        return c->host_now(c->host_opaque);
+    if (type == CLK_REALTIME) return c->host_now(c->host_opaque);
     return c->paused ? c->paused_value : virtual_running_ns(c);
 }
 
 void clocks_pause_virtual(Clocks *c)
 {
-    if (c->paused)
-        return;
+    if (c->paused) return;
     c->paused_value = virtual_running_ns(c);
     c->paused = true;
 }
 
 void clocks_resume_virtual(Clocks *c)
 {
-    if (!c->paused)
-        return;
+    if (!c->paused) return;
     /* Continue from the paused value: the time spent stopped is lost. */
     if (c->icount_get)
         c->icount_bias += c->paused_value - virtual_running_ns(c);
@@ -108,7 +104,10 @@ void clocks_resume_virtual(Clocks *c)
     c->paused = false;
 }
 
-bool clocks_virtual_paused(const Clocks *c) { return c->paused; }
+bool clocks_virtual_paused(const Clocks *c)
+{
+    return c->paused;
+}
 
 void clocks_set_icount_source(Clocks *c, uint64_t (*get)(void *opaque), void *opaque, int shift)
 {
@@ -122,8 +121,7 @@ void clocks_set_icount_source(Clocks *c, uint64_t (*get)(void *opaque), void *op
 void clocks_warp_virtual(Clocks *c, int64_t target_ns)
 {
     int64_t now = clock_get_ns(c, CLK_VIRTUAL);
-    if (target_ns <= now)
-        return;
+    if (target_ns <= now) return;
     if (c->paused)
         c->paused_value = target_ns;
     else if (c->icount_get)
@@ -150,8 +148,7 @@ static void heap_sift_up(TimerHeap *h, int i)
     Timer *t = h->items[i];
     while (i > 0) {
         int parent = (i - 1) / 2;
-        if (!timer_before(t, h->items[parent]))
-            break;
+        if (!timer_before(t, h->items[parent])) break;
         heap_place(h, i, h->items[parent]);
         i = parent;
     }
@@ -163,12 +160,9 @@ static void heap_sift_down(TimerHeap *h, int i)
     Timer *t = h->items[i];
     for (;;) {
         int child = 2 * i + 1;
-        if (child >= h->n)
-            break;
-        if (child + 1 < h->n && timer_before(h->items[child + 1], h->items[child]))
-            child++;
-        if (!timer_before(h->items[child], t))
-            break;
+        if (child >= h->n) break;
+        if (child + 1 < h->n && timer_before(h->items[child + 1], h->items[child])) child++;
+        if (!timer_before(h->items[child], t)) break;
         heap_place(h, i, h->items[child]);
         i = child;
     }
@@ -180,8 +174,7 @@ static void heap_remove(TimerHeap *h, Timer *t)
     int i = t->heap_index;
     t->heap_index = -1;
     Timer *last = h->items[--h->n];
-    if (i == h->n)
-        return;
+    if (i == h->n) return;
     heap_place(h, i, last);
     heap_sift_up(h, i);
     heap_sift_down(h, last->heap_index);
@@ -202,8 +195,7 @@ Timer *timer_new(Clocks *c, ClockType type, TimerCb *cb, void *opaque)
 
 void timer_free(Timer *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     timer_del(t);
     free(t);
 }
@@ -211,8 +203,7 @@ void timer_free(Timer *t)
 void timer_mod(Timer *t, int64_t expire_ns)
 {
     TimerHeap *h = &t->clocks->heaps[t->type];
-    if (t->heap_index >= 0)
-        heap_remove(h, t);
+    if (t->heap_index >= 0) heap_remove(h, t);
     t->expire = expire_ns;
     t->seq = t->clocks->next_seq++;
     if (h->n == h->cap) {
@@ -225,13 +216,18 @@ void timer_mod(Timer *t, int64_t expire_ns)
 
 void timer_del(Timer *t)
 {
-    if (t->heap_index >= 0)
-        heap_remove(&t->clocks->heaps[t->type], t);
+    if (t->heap_index >= 0) heap_remove(&t->clocks->heaps[t->type], t);
 }
 
-bool timer_pending(const Timer *t) { return t->heap_index >= 0; }
+bool timer_pending(const Timer *t)
+{
+    return t->heap_index >= 0;
+}
 
-int64_t timer_expire_ns(const Timer *t) { return t->heap_index >= 0 ? t->expire : -1; }
+int64_t timer_expire_ns(const Timer *t)
+{
+    return t->heap_index >= 0 ? t->expire : -1;
+}
 
 /* ---- deadlines and expiry ---- */
 
@@ -242,8 +238,7 @@ static bool clock_active(Clocks *c, ClockType type)
 
 int64_t clock_deadline_ns(Clocks *c, ClockType type)
 {
-    if (!clock_active(c, type))
-        return -1;
+    if (!clock_active(c, type)) return -1;
     int64_t d = c->heaps[type].items[0]->expire - clock_get_ns(c, type);
     return d > 0 ? d : 0;
 }
@@ -253,8 +248,7 @@ int64_t clocks_deadline_ns(Clocks *c)
     int64_t best = -1;
     for (int type = 0; type < CLK__COUNT; type++) {
         int64_t d = clock_deadline_ns(c, (ClockType)type);
-        if (d >= 0 && (best < 0 || d < best))
-            best = d;
+        if (d >= 0 && (best < 0 || d < best)) best = d;
     }
     return best;
 }
@@ -263,8 +257,7 @@ bool clocks_run_expired(Clocks *c)
 {
     bool ran = false;
     for (int type = 0; type < CLK__COUNT; type++) {
-        if (!clock_active(c, (ClockType)type))
-            continue;
+        if (!clock_active(c, (ClockType)type)) continue;
         TimerHeap *h = &c->heaps[type];
         int64_t now = clock_get_ns(c, (ClockType)type);
         uint64_t first_new_seq = c->next_seq;

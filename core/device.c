@@ -23,14 +23,11 @@ void irq_init(IrqLine *irq, void (*handler)(void *opaque, int n, int level), voi
 
 void irq_set(IrqLine *irq, int level)
 {
-    if (!irq)
-        return;
+    if (!irq) return;
     level = level != 0;
-    if (irq->level == level)
-        return;
+    if (irq->level == level) return;
     irq->level = level;
-    if (irq->handler)
-        irq->handler(irq->opaque, irq->n, level);
+    if (irq->handler) irq->handler(irq->opaque, irq->n, level);
 }
 
 void irq_pulse(IrqLine *irq)
@@ -58,8 +55,7 @@ void device_register(const DeviceClass *dc)
 const DeviceClass *device_find_class(const char *name)
 {
     for (int i = 0; i < device_registry_count; i++) {
-        if (strcmp(device_registry[i]->name, name) == 0)
-            return device_registry[i];
+        if (strcmp(device_registry[i]->name, name) == 0) return device_registry[i];
     }
     return NULL;
 }
@@ -86,15 +82,12 @@ void device_print_list(FILE *out)
 
 static const struct {
     const char *name;
-    unsigned size;  /* bytes of an integer field; 0 for others */
+    unsigned size; /* bytes of an integer field; 0 for others */
     uint64_t max;
 } prop_types[] = {
-    [PROP_BOOL] = {"bool", 0, 1},
-    [PROP_U8] = {"u8", 1, UINT8_MAX},
-    [PROP_U16] = {"u16", 2, UINT16_MAX},
-    [PROP_U32] = {"u32", 4, UINT32_MAX},
-    [PROP_U64] = {"u64", 8, UINT64_MAX},
-    [PROP_STRING] = {"string", 0, 0},
+    [PROP_BOOL] = {"bool", 0, 1},        [PROP_U8] = {"u8", 1, UINT8_MAX},
+    [PROP_U16] = {"u16", 2, UINT16_MAX}, [PROP_U32] = {"u32", 4, UINT32_MAX},
+    [PROP_U64] = {"u64", 8, UINT64_MAX}, [PROP_STRING] = {"string", 0, 0},
     [PROP_CHARDEV] = {"chardev", 0, 0},
 };
 
@@ -121,8 +114,7 @@ static uint64_t load_uint(const void *field, unsigned size)
 static const Property *prop_find(const DeviceClass *dc, const char *name)
 {
     for (const Property *p = dc->props; p && p->name; p++) {
-        if (strcmp(p->name, name) == 0)
-            return p;
+        if (strcmp(p->name, name) == 0) return p;
     }
     return NULL;
 }
@@ -151,9 +143,8 @@ static bool prop_parse(Device *dev, const Property *p, const char *value, bool r
     case PROP_U64: {
         uint64_t v;
         if (!parse_u64(value, &v) || v > prop_types[p->type].max) {
-            snprintf(err, errlen,
-                     "property '%s' of '%s' expects a number up to %llu, got '%s'", p->name,
-                     dname, (unsigned long long)prop_types[p->type].max, value);
+            snprintf(err, errlen, "property '%s' of '%s' expects a number up to %llu, got '%s'",
+                     p->name, dname, (unsigned long long)prop_types[p->type].max, value);
             return false;
         }
         store_uint(field, prop_types[p->type].size, v);
@@ -166,8 +157,7 @@ static bool prop_parse(Device *dev, const Property *p, const char *value, bool r
     case PROP_CHARDEV: {
         Chardev *chr = resolve ? chardev_find(value) : NULL;
         if (!*value || (resolve && !chr)) {
-            snprintf(err, errlen, "property '%s' of '%s': no chardev '%s'", p->name, dname,
-                     value);
+            snprintf(err, errlen, "property '%s' of '%s': no chardev '%s'", p->name, dname, value);
             return false;
         }
         *(Chardev **)field = chr;
@@ -197,16 +187,16 @@ bool device_set_prop(Device *dev, const char *name, const char *value, char *err
 bool device_get_prop(const Device *dev, const char *name, char *buf, size_t len)
 {
     const Property *p = prop_find(dev->class, name);
-    if (!p)
-        return false;
+    if (!p) return false;
     const void *field = (const uint8_t *)dev + p->offset;
     switch (p->type) {
     case PROP_BOOL: snprintf(buf, len, "%s", *(const bool *)field ? "on" : "off"); break;
-    case PROP_STRING: snprintf(buf, len, "%s", *(char *const *)field ? *(char *const *)field : ""); break;
+    case PROP_STRING:
+        snprintf(buf, len, "%s", *(char *const *)field ? *(char *const *)field : "");
+        break;
     case PROP_CHARDEV: snprintf(buf, len, "%s", *(Chardev *const *)field ? "connected" : ""); break;
     default:
-        snprintf(buf, len, "%llu",
-                 (unsigned long long)load_uint(field, prop_types[p->type].size));
+        snprintf(buf, len, "%llu", (unsigned long long)load_uint(field, prop_types[p->type].size));
         break;
     }
     return true;
@@ -215,11 +205,9 @@ bool device_get_prop(const Device *dev, const char *name, char *buf, size_t len)
 bool device_print_props(const char *name, FILE *out)
 {
     const DeviceClass *dc = device_find_class(name);
-    if (!dc)
-        return false;
+    if (!dc) return false;
     fprintf(out, "%s: %s\n", dc->name, dc->desc);
-    if (!dc->props || !dc->props->name)
-        fprintf(out, "  (no properties)\n");
+    if (!dc->props || !dc->props->name) fprintf(out, "  (no properties)\n");
     for (const Property *p = dc->props; p && p->name; p++) {
         char left[64], def[64] = "";
         snprintf(left, sizeof left, "%s=<%s>", p->name, prop_types[p->type].name);
@@ -239,8 +227,7 @@ bool device_print_props(const char *name, FILE *out)
 Device *device_create(Machine *m, const char *type)
 {
     const DeviceClass *dc = device_find_class(type);
-    if (!dc)
-        return NULL;
+    if (!dc) return NULL;
     Device *dev = calloc(1, dc->instance_size);
     dev->class = dc;
     dev->machine = m;
@@ -276,8 +263,7 @@ static Device *device_from_spec(Machine *m, const char *spec, bool resolve, char
     for (int i = 0; dev && i < l.n; i++) {
         const KeyVal *kv = &l.items[i];
         bool ok = true;
-        if (i == 0 && !kv->value)
-            continue;
+        if (i == 0 && !kv->value) continue;
         if (!kv->value) {
             snprintf(err, errlen, "expected prop=value, got '%s'", kv->key);
             ok = false;
@@ -334,8 +320,7 @@ bool device_realize(Device *dev)
 
 void device_reset(Device *dev)
 {
-    if (dev->class->reset)
-        dev->class->reset(dev);
+    if (dev->class->reset) dev->class->reset(dev);
 }
 
 void device_reset_all(Machine *m)
@@ -346,13 +331,16 @@ void device_reset_all(Machine *m)
 
 void device_free(Device *dev)
 {
-    if (!dev)
-        return;
-    if (dev->realized && dev->class->finalize)
-        dev->class->finalize(dev);
+    if (!dev) return;
+    for (Device **p = dev->machine ? &dev->machine->devices : NULL; p && *p; p = &(*p)->next) {
+        if (*p == dev) {
+            *p = dev->next;
+            break;
+        }
+    }
+    if (dev->realized && dev->class->finalize) dev->class->finalize(dev);
     for (const Property *p = dev->class->props; p && p->name; p++) {
-        if (p->type == PROP_STRING)
-            free(*(char **)((uint8_t *)dev + p->offset));
+        if (p->type == PROP_STRING) free(*(char **)((uint8_t *)dev + p->offset));
     }
     free(dev->id);
     free(dev);
@@ -371,6 +359,5 @@ void device_free_all(Machine *m)
 
 void device_connect_irq(Device *dev, int n, IrqLine *line)
 {
-    if (n >= 0 && n < DEVICE_MAX_IRQ_OUT)
-        dev->irq_out[n] = line;
+    if (n >= 0 && n < DEVICE_MAX_IRQ_OUT) dev->irq_out[n] = line;
 }

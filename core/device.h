@@ -38,8 +38,14 @@ typedef struct IrqLine {
 void irq_init(IrqLine *irq, void (*handler)(void *opaque, int n, int level), void *opaque, int n);
 /* All of these ignore a NULL line (an unconnected output). */
 void irq_set(IrqLine *irq, int level);
-static inline void irq_raise(IrqLine *irq) { irq_set(irq, 1); }
-static inline void irq_lower(IrqLine *irq) { irq_set(irq, 0); }
+static inline void irq_raise(IrqLine *irq)
+{
+    irq_set(irq, 1);
+}
+static inline void irq_lower(IrqLine *irq)
+{
+    irq_set(irq, 0);
+}
 /* Raise then lower (edge-triggered inputs). */
 void irq_pulse(IrqLine *irq);
 
@@ -68,14 +74,38 @@ typedef struct Property {
 #define DEVICE_FIELD_OFFSET(State, field, ctype)                                                   \
     (offsetof(State, field) + 0 * sizeof((ctype *)0 == &((State *)0)->field))
 
-#define DEFINE_PROP_BOOL(n, S, f, d, ds)   {n, PROP_BOOL, DEVICE_FIELD_OFFSET(S, f, bool), d, NULL, ds}
-#define DEFINE_PROP_U8(n, S, f, d, ds)     {n, PROP_U8, DEVICE_FIELD_OFFSET(S, f, uint8_t), d, NULL, ds}
-#define DEFINE_PROP_U16(n, S, f, d, ds)    {n, PROP_U16, DEVICE_FIELD_OFFSET(S, f, uint16_t), d, NULL, ds}
-#define DEFINE_PROP_U32(n, S, f, d, ds)    {n, PROP_U32, DEVICE_FIELD_OFFSET(S, f, uint32_t), d, NULL, ds}
-#define DEFINE_PROP_U64(n, S, f, d, ds)    {n, PROP_U64, DEVICE_FIELD_OFFSET(S, f, uint64_t), d, NULL, ds}
-#define DEFINE_PROP_STRING(n, S, f, d, ds) {n, PROP_STRING, DEVICE_FIELD_OFFSET(S, f, char *), 0, d, ds}
-#define DEFINE_PROP_CHARDEV(n, S, f, ds)   {n, PROP_CHARDEV, DEVICE_FIELD_OFFSET(S, f, Chardev *), 0, NULL, ds}
-#define DEFINE_PROP_END                    {NULL}
+#define DEFINE_PROP_BOOL(n, S, f, d, ds)                                                           \
+    {                                                                                              \
+        n, PROP_BOOL, DEVICE_FIELD_OFFSET(S, f, bool), d, NULL, ds                                 \
+    }
+#define DEFINE_PROP_U8(n, S, f, d, ds)                                                             \
+    {                                                                                              \
+        n, PROP_U8, DEVICE_FIELD_OFFSET(S, f, uint8_t), d, NULL, ds                                \
+    }
+#define DEFINE_PROP_U16(n, S, f, d, ds)                                                            \
+    {                                                                                              \
+        n, PROP_U16, DEVICE_FIELD_OFFSET(S, f, uint16_t), d, NULL, ds                              \
+    }
+#define DEFINE_PROP_U32(n, S, f, d, ds)                                                            \
+    {                                                                                              \
+        n, PROP_U32, DEVICE_FIELD_OFFSET(S, f, uint32_t), d, NULL, ds                              \
+    }
+#define DEFINE_PROP_U64(n, S, f, d, ds)                                                            \
+    {                                                                                              \
+        n, PROP_U64, DEVICE_FIELD_OFFSET(S, f, uint64_t), d, NULL, ds                              \
+    }
+#define DEFINE_PROP_STRING(n, S, f, d, ds)                                                         \
+    {                                                                                              \
+        n, PROP_STRING, DEVICE_FIELD_OFFSET(S, f, char *), 0, d, ds                                \
+    }
+#define DEFINE_PROP_CHARDEV(n, S, f, ds)                                                           \
+    {                                                                                              \
+        n, PROP_CHARDEV, DEVICE_FIELD_OFFSET(S, f, Chardev *), 0, NULL, ds                         \
+    }
+#define DEFINE_PROP_END                                                                            \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 
 /* ---- state description (snapshots, record/replay, info qtree) ---- */
 
@@ -97,21 +127,50 @@ typedef struct VMStateField {
 
 #define VMSTATE_ARRAY_LEN(S, f) ((uint32_t)(sizeof(((S *)0)->f) / sizeof(((S *)0)->f[0])))
 
-#define VMSTATE_U8(S, f)   {#f, DEVICE_FIELD_OFFSET(S, f, uint8_t), VMS_U8, 1}
-#define VMSTATE_U16(S, f)  {#f, DEVICE_FIELD_OFFSET(S, f, uint16_t), VMS_U16, 1}
-#define VMSTATE_U32(S, f)  {#f, DEVICE_FIELD_OFFSET(S, f, uint32_t), VMS_U32, 1}
-#define VMSTATE_U64(S, f)  {#f, DEVICE_FIELD_OFFSET(S, f, uint64_t), VMS_U64, 1}
-#define VMSTATE_BOOL(S, f) {#f, DEVICE_FIELD_OFFSET(S, f, bool), VMS_BOOL, 1}
+#define VMSTATE_U8(S, f)                                                                           \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, uint8_t), VMS_U8, 1                                          \
+    }
+#define VMSTATE_U16(S, f)                                                                          \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, uint16_t), VMS_U16, 1                                        \
+    }
+#define VMSTATE_U32(S, f)                                                                          \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, uint32_t), VMS_U32, 1                                        \
+    }
+#define VMSTATE_U64(S, f)                                                                          \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, uint64_t), VMS_U64, 1                                        \
+    }
+#define VMSTATE_BOOL(S, f)                                                                         \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, bool), VMS_BOOL, 1                                           \
+    }
 #define VMSTATE_U8_ARRAY(S, f)                                                                     \
-    {#f, DEVICE_FIELD_OFFSET(S, f[0], uint8_t), VMS_U8, VMSTATE_ARRAY_LEN(S, f)}
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f[0], uint8_t), VMS_U8, VMSTATE_ARRAY_LEN(S, f)                 \
+    }
 #define VMSTATE_U16_ARRAY(S, f)                                                                    \
-    {#f, DEVICE_FIELD_OFFSET(S, f[0], uint16_t), VMS_U16, VMSTATE_ARRAY_LEN(S, f)}
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f[0], uint16_t), VMS_U16, VMSTATE_ARRAY_LEN(S, f)               \
+    }
 #define VMSTATE_U32_ARRAY(S, f)                                                                    \
-    {#f, DEVICE_FIELD_OFFSET(S, f[0], uint32_t), VMS_U32, VMSTATE_ARRAY_LEN(S, f)}
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f[0], uint32_t), VMS_U32, VMSTATE_ARRAY_LEN(S, f)               \
+    }
 #define VMSTATE_U64_ARRAY(S, f)                                                                    \
-    {#f, DEVICE_FIELD_OFFSET(S, f[0], uint64_t), VMS_U64, VMSTATE_ARRAY_LEN(S, f)}
-#define VMSTATE_BUFFER(S, f) {#f, DEVICE_FIELD_OFFSET(S, f[0], uint8_t), VMS_BUFFER, sizeof(((S *)0)->f)}
-#define VMSTATE_END          {NULL}
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f[0], uint64_t), VMS_U64, VMSTATE_ARRAY_LEN(S, f)               \
+    }
+#define VMSTATE_BUFFER(S, f)                                                                       \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f[0], uint8_t), VMS_BUFFER, sizeof(((S *)0)->f)                 \
+    }
+#define VMSTATE_END                                                                                \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 
 /* ---- classes and instances ---- */
 
@@ -119,32 +178,32 @@ typedef struct DeviceClass {
     const char *name;
     const char *desc; /* one line for -device help */
     size_t instance_size;
-    const Property *props;    /* DEFINE_PROP_END-terminated, or NULL */
+    const Property *props;       /* DEFINE_PROP_END-terminated, or NULL */
     const VMStateField *vmstate; /* VMSTATE_END-terminated, or NULL */
-    uint32_t vmstate_version;  /* bump when the meaning of fields changes */
+    uint32_t vmstate_version;    /* bump when the meaning of fields changes */
     /* Set up regions, timers, chardev handlers.  Returns false after
      * printing one line ("doppel: <dev>: ...") on error. */
     bool (*realize)(Device *dev, Machine *m);
     void (*reset)(Device *dev);
     void (*post_load)(Device *dev); /* after vmstate_load: re-derive outputs */
     void (*finalize)(Device *dev);  /* free what realize allocated */
-    bool user_creatable; /* may be created with -device */
+    bool user_creatable;            /* may be created with -device */
 } DeviceClass;
 
 #define DEVICE_MAX_IRQ_OUT 8
 
 struct Device {
     const DeviceClass *class;
-    char *id;       /* -device ...,id= (NULL: anonymous) */
+    char *id; /* -device ...,id= (NULL: anonymous) */
     Machine *machine;
-    Device *next;   /* in machine->devices */
+    Device *next; /* in machine->devices */
     bool realized;
     IrqLine *irq_out[DEVICE_MAX_IRQ_OUT]; /* generic outputs, see device_connect_irq */
 };
 
 void device_register(const DeviceClass *dc);
 #define DEVICE_REGISTER(dc_var)                                                                    \
-    __attribute__((constructor)) static void register_device_##dc_var(void)                       \
+    __attribute__((constructor)) static void register_device_##dc_var(void)                        \
     {                                                                                              \
         device_register(&dc_var);                                                                  \
     }
@@ -177,7 +236,8 @@ bool device_create_from_spec(Machine *m, const char *spec);
 bool device_realize(Device *dev);
 void device_reset(Device *dev);
 void device_reset_all(Machine *m);
-/* Finalize and free one device (not in a machine list) or all of them. */
+/* Finalize and free one device (unlinking it from its machine's list) or
+ * all of a machine's devices. */
 void device_free(Device *dev);
 void device_free_all(Machine *m);
 /* Connect generic output n to an input line (NULL disconnects). */

@@ -15,8 +15,7 @@ static char *keyval_take_element(const char **p)
     char *out = malloc(cap);
     while (*s) {
         if (*s == ',') {
-            if (s[1] != ',')
-                break;
+            if (s[1] != ',') break;
             s++; /* ",," is a literal comma */
         }
         out[n++] = *s++;
@@ -59,8 +58,7 @@ void keyval_free(KeyValList *l)
 const char *keyval_get(const KeyValList *l, const char *key)
 {
     for (int i = 0; i < l->n; i++) {
-        if (strcmp(l->items[i].key, key) == 0)
-            return l->items[i].value;
+        if (strcmp(l->items[i].key, key) == 0) return l->items[i].value;
     }
     return NULL;
 }
@@ -71,8 +69,8 @@ bool parse_bool(const char *s, bool *out)
         const char *word;
         bool value;
     } words[] = {
-        {"on", true}, {"off", false}, {"true", true}, {"false", false},
-        {"yes", true}, {"no", false}, {"1", true},    {"0", false},
+        {"on", true},  {"off", false}, {"true", true}, {"false", false},
+        {"yes", true}, {"no", false},  {"1", true},    {"0", false},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         if (strcmp(s, words[i].word) == 0) {
@@ -95,38 +93,32 @@ static uint64_t suffix_multiplier(char c)
 }
 
 /* Shared by parse_u64 and parse_size. */
-static bool parse_scaled(const char *s, uint64_t default_unit, bool allow_fraction,
-                         uint64_t *out)
+static bool parse_scaled(const char *s, uint64_t default_unit, bool allow_fraction, uint64_t *out)
 {
-    if (!s || !isdigit((unsigned char)s[0]))
-        return false;
+    if (!s || !isdigit((unsigned char)s[0])) return false;
     uint64_t whole = 0, frac = 0, frac_div = 1;
     const char *p = s;
     bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
     if (hex) {
         p += 2;
-        if (!isxdigit((unsigned char)*p))
-            return false;
+        if (!isxdigit((unsigned char)*p)) return false;
         for (; isxdigit((unsigned char)*p); p++) {
-            unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
-                                                    : (unsigned)(toupper((unsigned char)*p) - 'A' + 10);
-            if (whole > (UINT64_MAX >> 4))
-                return false;
+            unsigned d = isdigit((unsigned char)*p)
+                             ? (unsigned)(*p - '0')
+                             : (unsigned)(toupper((unsigned char)*p) - 'A' + 10);
+            if (whole > (UINT64_MAX >> 4)) return false;
             whole = whole << 4 | d;
         }
     } else {
         for (; isdigit((unsigned char)*p); p++) {
-            if (whole > (UINT64_MAX - 9) / 10)
-                return false;
+            if (whole > (UINT64_MAX - 9) / 10) return false;
             whole = whole * 10 + (uint64_t)(*p - '0');
         }
         if (*p == '.' && allow_fraction) {
             p++;
-            if (!isdigit((unsigned char)*p))
-                return false;
+            if (!isdigit((unsigned char)*p)) return false;
             for (; isdigit((unsigned char)*p); p++) {
-                if (frac_div >= 1000000000000ull)
-                    continue; /* further digits cannot matter */
+                if (frac_div >= 1000000000000ull) continue; /* further digits cannot matter */
                 frac = frac * 10 + (uint64_t)(*p - '0');
                 frac_div *= 10;
             }
@@ -141,20 +133,21 @@ static bool parse_scaled(const char *s, uint64_t default_unit, bool allow_fracti
     } else if (frac_div > 1) {
         return false; /* "1.5" without a unit is ambiguous */
     }
-    if (unit && whole > UINT64_MAX / unit)
-        return false;
+    if (unit && whole > UINT64_MAX / unit) return false;
     uint64_t value = whole * unit;
     if (frac_div > 1) {
         uint64_t part = (uint64_t)((unsigned __int128)frac * unit / frac_div);
-        if (value > UINT64_MAX - part)
-            return false;
+        if (value > UINT64_MAX - part) return false;
         value += part;
     }
     *out = value;
     return true;
 }
 
-bool parse_u64(const char *s, uint64_t *out) { return parse_scaled(s, 1, false, out); }
+bool parse_u64(const char *s, uint64_t *out)
+{
+    return parse_scaled(s, 1, false, out);
+}
 
 bool parse_size(const char *s, uint64_t default_unit, uint64_t *out)
 {

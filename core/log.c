@@ -53,21 +53,22 @@ bool log_parse_mask(const char *spec, uint32_t *mask, char *err, size_t errlen)
             return false;
         }
         m |= log_categories[i].bit;
-        if (p[len] == '\0')
-            break;
+        if (p[len] == '\0') break;
         p += len + 1;
     }
     *mask = m;
     return true;
 }
 
-void log_set_mask(uint32_t mask) { log_mask_current = mask; }
+void log_set_mask(uint32_t mask)
+{
+    log_mask_current = mask;
+}
 
 bool log_set_file(const char *path)
 {
     FILE *f = fopen(path, "w");
-    if (!f)
-        return false;
+    if (!f) return false;
     log_close();
     setvbuf(f, NULL, _IOLBF, 0);
     log_file_stream = f;
@@ -76,12 +77,14 @@ bool log_set_file(const char *path)
 
 void log_close(void)
 {
-    if (log_file_stream)
-        fclose(log_file_stream);
+    if (log_file_stream) fclose(log_file_stream);
     log_file_stream = NULL;
 }
 
-FILE *log_stream(void) { return log_file_stream ? log_file_stream : stderr; }
+FILE *log_stream(void)
+{
+    return log_file_stream ? log_file_stream : stderr;
+}
 
 void log_printf(const char *fmt, ...)
 {

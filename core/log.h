@@ -36,9 +36,15 @@ enum {
 /* The enabled categories (the logger registry); read via log_enabled. */
 extern uint32_t log_mask_current;
 
-static inline bool log_enabled(uint32_t cat) { return (log_mask_current & cat) != 0; }
+static inline bool log_enabled(uint32_t cat)
+{
+    return (log_mask_current & cat) != 0;
+}
 /* -d nochain: the cpu loop must not link TBs. */
-static inline bool log_nochain(void) { return log_enabled(LOG_NOCHAIN); }
+static inline bool log_nochain(void)
+{
+    return log_enabled(LOG_NOCHAIN);
+}
 
 /* Parse a -d list ("in_asm,int").  On error writes one line to err (no
  * "doppel:" prefix) and returns false.  "help" is not accepted here. */
@@ -56,8 +62,7 @@ void log_print_categories(FILE *out);
 
 #define LOG_MASK(cat, ...)                                                                         \
     do {                                                                                           \
-        if (__builtin_expect(log_enabled(cat), 0))                                                 \
-            log_printf(__VA_ARGS__);                                                               \
+        if (__builtin_expect(log_enabled(cat), 0)) log_printf(__VA_ARGS__);                        \
     } while (0)
 
 #endif

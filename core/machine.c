@@ -25,8 +25,7 @@ void machine_register(const MachineClass *mc)
 const MachineClass *machine_find(const char *name)
 {
     for (int i = 0; i < machine_registry_count; i++) {
-        if (strcmp(machine_registry[i]->name, name) == 0)
-            return machine_registry[i];
+        if (strcmp(machine_registry[i]->name, name) == 0) return machine_registry[i];
     }
     return NULL;
 }
@@ -34,8 +33,7 @@ const MachineClass *machine_find(const char *name)
 const MachineClass *machine_default(void)
 {
     for (int i = 0; i < machine_registry_count; i++) {
-        if (machine_registry[i]->is_default)
-            return machine_registry[i];
+        if (machine_registry[i]->is_default) return machine_registry[i];
     }
     return NULL;
 }
@@ -62,12 +60,10 @@ void machine_request_exit(Machine *m, int status)
 {
     /* The first request wins: a guest that writes test-exit twice ends
      * with the status of the first write. */
-    if (m->quit)
-        return;
+    if (m->quit) return;
     m->quit = true;
     m->exit_status = status;
     for (int i = 0; i < m->ncpus; i++) {
-        if (m->cpus[i])
-            cpu_exit(m->cpus[i]);
+        if (m->cpus[i]) cpu_exit(m->cpus[i]);
     }
 }

@@ -52,6 +52,7 @@ struct Machine {
     struct EventLoop *loop;
     struct Clocks *clocks;
     struct Device *devices;  /* every realized device, in creation order */
+    int icount_shift;        /* -icount: virtual ns per insn = 1 << shift; -1 off */
     /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
     bool quit;
     int exit_status;

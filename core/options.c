@@ -39,7 +39,9 @@ typedef struct OptionDef {
 /* ---- features not available yet: (option, argument prefix, reason).
  * An argument of "none" is never unsupported (turning a feature off is). */
 #define UNSUPPORTED(opt, prefix, reason)                                                           \
-    {opt, prefix, "doppel: " opt ": not supported yet (" reason ")"}
+    {                                                                                              \
+        opt, prefix, "doppel: " opt ": not supported yet (" reason ")"                             \
+    }
 
 static const struct {
     const char *option;
@@ -63,7 +65,6 @@ static const struct {
     UNSUPPORTED("-S", NULL, "starting stopped needs the monitor or gdbstub to continue"),
     UNSUPPORTED("-snapshot", NULL, "snapshots land with the block layer"),
     UNSUPPORTED("-loadvm", NULL, "snapshots land with the block layer"),
-    UNSUPPORTED("-accel", "jit", "the LLVM tier lands later; use -accel interp"),
     UNSUPPORTED("-accel", "kvm", "the KVM accelerator lands with the PC machine"),
     UNSUPPORTED("-rtc", NULL, "no machine has a real-time clock yet"),
     UNSUPPORTED("-boot", NULL, "boot order matters once machines have firmware and disks"),
@@ -90,16 +91,14 @@ static void set_string(char **dst, const char *value)
 
 static int check_file(ParseCtx *c, const char *path)
 {
-    if (access(path, R_OK) != 0)
-        return opt_error(c, "cannot open '%s': %s", path, strerror(errno));
+    if (access(path, R_OK) != 0) return opt_error(c, "cannot open '%s': %s", path, strerror(errno));
     return OPT_OK;
 }
 
 static bool one_of(const char *value, const char *const *choices)
 {
     for (; *choices; choices++) {
-        if (strcmp(value, *choices) == 0)
-            return true;
+        if (strcmp(value, *choices) == 0) return true;
     }
     return false;
 }
@@ -114,40 +113,35 @@ static const char *choices_text(const char *const *choices, char *buf, size_t le
 }
 
 /* Check value against choices; error names the key. */
-static int check_choice(ParseCtx *c, const char *key, const char *value,
-                        const char *const *choices)
+static int check_choice(ParseCtx *c, const char *key, const char *value, const char *const *choices)
 {
     char buf[160];
-    if (value && one_of(value, choices))
-        return OPT_OK;
+    if (value && one_of(value, choices)) return OPT_OK;
     return opt_error(c, "invalid %s '%s' (expected %s)", key, value ? value : "",
                      choices_text(choices, buf, sizeof buf));
 }
 
-static int parse_int_range(ParseCtx *c, const char *key, const char *s, long lo, long hi,
-                           int *out)
+static int parse_int_range(ParseCtx *c, const char *key, const char *s, long lo, long hi, int *out)
 {
     char *end;
     errno = 0;
     long v = s ? strtol(s, &end, 10) : 0;
     if (!s || !*s || *end || errno || v < lo || v > hi)
-        return opt_error(c, "invalid %s '%s' (expected a number from %ld to %ld)", key,
-                         s ? s : "", lo, hi);
+        return opt_error(c, "invalid %s '%s' (expected a number from %ld to %ld)", key, s ? s : "",
+                         lo, hi);
     *out = (int)v;
     return OPT_OK;
 }
 
 static int parse_onoff(ParseCtx *c, const char *key, const char *s, bool *out)
 {
-    if (s && parse_bool(s, out))
-        return OPT_OK;
+    if (s && parse_bool(s, out)) return OPT_OK;
     return opt_error(c, "invalid %s '%s' (expected on or off)", key, s ? s : "");
 }
 
 static int unknown_key(ParseCtx *c, const KeyVal *kv)
 {
-    if (!kv->value)
-        return opt_error(c, "expected key=value, got '%s'", kv->key);
+    if (!kv->value) return opt_error(c, "expected key=value, got '%s'", kv->key);
     return opt_error(c, "unknown key '%s'", kv->key);
 }
 
@@ -186,8 +180,7 @@ static int opt_machine(ParseCtx *c, const char *arg)
 static int opt_memory(ParseCtx *c, const char *arg)
 {
     const char *size = arg;
-    if (strncmp(arg, "size=", 5) == 0)
-        size = arg + 5;
+    if (strncmp(arg, "size=", 5) == 0) size = arg + 5;
     uint64_t bytes;
     if (!parse_size(size, 1ull << 20, &bytes) || bytes == 0)
         return opt_error(c, "invalid size '%s' (expected e.g. 512M or 2G)", arg);
@@ -234,10 +227,8 @@ static int opt_smp(ParseCtx *c, const char *arg)
             rc = unknown_key(c, kv);
     }
     keyval_free(&l);
-    if (rc != OPT_OK)
-        return rc;
-    if (!cpus)
-        cpus = topo[0] * topo[1] * topo[2];
+    if (rc != OPT_OK) return rc;
+    if (!cpus) cpus = topo[0] * topo[1] * topo[2];
     if (cpus > MACHINE_MAX_CPUS)
         return opt_error(c, "%d cpus is more than the maximum %d", cpus, MACHINE_MAX_CPUS);
     if (maxcpus && maxcpus < cpus)
@@ -251,8 +242,7 @@ static int opt_smp(ParseCtx *c, const char *arg)
 #define FILE_OPTION(field)                                                                         \
     static int opt_##field(ParseCtx *c, const char *arg)                                           \
     {                                                                                              \
-        if (check_file(c, arg) != OPT_OK)                                                          \
-            return OPT_ERROR;                                                                      \
+        if (check_file(c, arg) != OPT_OK) return OPT_ERROR;                                        \
         set_string(&c->o->field, arg);                                                             \
         return OPT_OK;                                                                             \
     }
@@ -339,8 +329,7 @@ static int opt_drive(ParseCtx *c, const char *arg)
 /* -cdrom, -hda, -hdb: shorthands for an IDE -drive. */
 static int drive_shorthand(ParseCtx *c, const char *file, int index, bool cdrom)
 {
-    if (check_file(c, file) != OPT_OK)
-        return OPT_ERROR;
+    if (check_file(c, file) != OPT_OK) return OPT_ERROR;
     char spec[64 + 4096];
     snprintf(spec, sizeof spec, "file=%s,if=ide,index=%d,media=%s", file, index,
              cdrom ? "cdrom" : "disk");
@@ -352,20 +341,27 @@ static int drive_shorthand(ParseCtx *c, const char *file, int index, bool cdrom)
     return OPT_OK;
 }
 
-static int opt_hda(ParseCtx *c, const char *arg) { return drive_shorthand(c, arg, 0, false); }
-static int opt_hdb(ParseCtx *c, const char *arg) { return drive_shorthand(c, arg, 1, false); }
-static int opt_cdrom(ParseCtx *c, const char *arg) { return drive_shorthand(c, arg, 2, true); }
+static int opt_hda(ParseCtx *c, const char *arg)
+{
+    return drive_shorthand(c, arg, 0, false);
+}
+static int opt_hdb(ParseCtx *c, const char *arg)
+{
+    return drive_shorthand(c, arg, 1, false);
+}
+static int opt_cdrom(ParseCtx *c, const char *arg)
+{
+    return drive_shorthand(c, arg, 2, true);
+}
 
 /* [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport */
 static bool hostfwd_valid(const char *rule)
 {
     char buf[256];
-    if (strlen(rule) >= sizeof buf)
-        return false;
+    if (strlen(rule) >= sizeof buf) return false;
     strcpy(buf, rule);
     char *dash = strchr(buf, '-');
-    if (!dash)
-        return false;
+    if (!dash) return false;
     *dash = '\0';
     char *host = buf, *guest = dash + 1;
     char *f[3];
@@ -379,31 +375,26 @@ static bool hostfwd_valid(const char *rule)
         }
         *p++ = '\0';
     }
-    if (nf != 3 || strchr(f[2], ':'))
-        return false;
-    if (*f[0] && strcmp(f[0], "tcp") != 0 && strcmp(f[0], "udp") != 0)
-        return false;
+    if (nf != 3 || strchr(f[2], ':')) return false;
+    if (*f[0] && strcmp(f[0], "tcp") != 0 && strcmp(f[0], "udp") != 0) return false;
     char *gport = strrchr(guest, ':');
-    if (!gport)
-        return false;
+    if (!gport) return false;
     *gport++ = '\0';
     const char *addrs[2] = {f[1], guest}, *ports[2] = {f[2], gport};
     for (int i = 0; i < 2; i++) {
         struct in_addr a;
-        if (*addrs[i] && inet_pton(AF_INET, addrs[i], &a) != 1)
-            return false;
+        if (*addrs[i] && inet_pton(AF_INET, addrs[i], &a) != 1) return false;
         char *end;
         long port = strtol(ports[i], &end, 10);
-        if (!*ports[i] || *end || port < 1 || port > 65535)
-            return false;
+        if (!*ports[i] || *end || port < 1 || port > 65535) return false;
     }
     return true;
 }
 
 static int opt_netdev(ParseCtx *c, const char *arg)
 {
-    static const char *const user_keys[] = {"net",  "host",      "hostname", "dns",  "restrict",
-                                            "ipv4", "ipv6",      "dhcpstart", "tftp", "bootfile",
+    static const char *const user_keys[] = {"net",  "host",       "hostname",  "dns",  "restrict",
+                                            "ipv4", "ipv6",       "dhcpstart", "tftp", "bootfile",
                                             "smb",  "domainname", NULL};
     Options *o = c->o;
     o->netdevs = realloc(o->netdevs, (size_t)(o->nnetdevs + 1) * sizeof *o->netdevs);
@@ -425,8 +416,7 @@ static int opt_netdev(ParseCtx *c, const char *arg)
             set_string(&n->id, kv->value);
         } else if (strcmp(kv->key, "hostfwd") == 0) {
             if (!hostfwd_valid(kv->value)) {
-                rc = opt_error(c, "invalid hostfwd '%s' (expected e.g. tcp::2222-:22)",
-                               kv->value);
+                rc = opt_error(c, "invalid hostfwd '%s' (expected e.g. tcp::2222-:22)", kv->value);
                 break;
             }
             n->hostfwd = realloc(n->hostfwd, (size_t)(n->nhostfwd + 1) * sizeof *n->hostfwd);
@@ -476,15 +466,13 @@ static int opt_device(ParseCtx *c, const char *arg)
 static int check_chardev(ParseCtx *c, const char *arg)
 {
     char err[256];
-    if (!chardev_check_spec(arg, err, sizeof err))
-        return opt_error(c, "%s", err);
+    if (!chardev_check_spec(arg, err, sizeof err)) return opt_error(c, "%s", err);
     return OPT_OK;
 }
 
 static int opt_serial(ParseCtx *c, const char *arg)
 {
-    if (check_chardev(c, arg) != OPT_OK)
-        return OPT_ERROR;
+    if (check_chardev(c, arg) != OPT_OK) return OPT_ERROR;
     Options *o = c->o;
     o->serials = realloc(o->serials, (size_t)(o->nserials + 1) * sizeof *o->serials);
     o->serials[o->nserials++] = strdup(arg);
@@ -494,8 +482,7 @@ static int opt_serial(ParseCtx *c, const char *arg)
 #define CHARDEV_OPTION(field)                                                                      \
     static int opt_##field(ParseCtx *c, const char *arg)                                           \
     {                                                                                              \
-        if (check_chardev(c, arg) != OPT_OK)                                                       \
-            return OPT_ERROR;                                                                      \
+        if (check_chardev(c, arg) != OPT_OK) return OPT_ERROR;                                     \
         set_string(&c->o->field, arg);                                                             \
         return OPT_OK;                                                                             \
     }
@@ -526,15 +513,13 @@ static int opt_display(ParseCtx *c, const char *arg)
             rc = unknown_key(c, &l.items[i]);
     }
     keyval_free(&l);
-    if (rc == OPT_OK)
-        set_string(&c->o->display, arg);
+    if (rc == OPT_OK) set_string(&c->o->display, arg);
     return rc;
 }
 
 static int opt_vnc(ParseCtx *c, const char *arg)
 {
-    if (!*arg)
-        return opt_error(c, "expected a display such as :0 or none");
+    if (!*arg) return opt_error(c, "expected a display such as :0 or none");
     set_string(&c->o->vnc, arg);
     return OPT_OK;
 }
@@ -547,8 +532,7 @@ static int opt_log(ParseCtx *c, const char *arg)
     }
     char err[160];
     uint32_t mask;
-    if (!log_parse_mask(arg, &mask, err, sizeof err))
-        return opt_error(c, "%s", err);
+    if (!log_parse_mask(arg, &mask, err, sizeof err)) return opt_error(c, "%s", err);
     set_string(&c->o->log_spec, arg);
     c->o->log_mask = mask;
     return OPT_OK;
@@ -563,13 +547,12 @@ static int opt_icount(ParseCtx *c, const char *arg)
     ic->enabled = true;
     for (int i = 0; i < l.n && rc == OPT_OK; i++) {
         const KeyVal *kv = &l.items[i];
-        const char *shift = (i == 0 && !kv->value) ? kv->key
+        const char *shift = (i == 0 && !kv->value)          ? kv->key
                             : strcmp(kv->key, "shift") == 0 ? kv->value
                                                             : NULL;
         if (shift) {
             ic->auto_shift = strcmp(shift, "auto") == 0;
-            if (!ic->auto_shift)
-                rc = parse_int_range(c, "shift", shift, 0, 10, &ic->shift);
+            if (!ic->auto_shift) rc = parse_int_range(c, "shift", shift, 0, 10, &ic->shift);
         } else if (strcmp(kv->key, "align") == 0) {
             rc = parse_onoff(c, "align", kv->value, &ic->align);
         } else if (strcmp(kv->key, "sleep") == 0) {
@@ -584,8 +567,7 @@ static int opt_icount(ParseCtx *c, const char *arg)
 
 static int opt_loadvm(ParseCtx *c, const char *arg)
 {
-    if (!*arg)
-        return opt_error(c, "expected a snapshot name");
+    if (!*arg) return opt_error(c, "expected a snapshot name");
     set_string(&c->o->loadvm, arg);
     return OPT_OK;
 }
@@ -628,8 +610,7 @@ static int opt_accel(ParseCtx *c, const char *arg)
         rc = set_accel(c, kv->value, &c->o->uses[c->o->nuses - 1]);
     else
         rc = unknown_key(c, kv);
-    if (rc == OPT_OK && l.n > 1)
-        rc = unknown_key(c, &l.items[1]);
+    if (rc == OPT_OK && l.n > 1) rc = unknown_key(c, &l.items[1]);
     keyval_free(&l);
     return rc;
 }
@@ -656,16 +637,13 @@ static int opt_name(ParseCtx *c, const char *arg)
 /* base=utc|localtime|YYYY-MM-DD[THH:MM:SS] */
 static bool rtc_base_valid(const char *s)
 {
-    if (strcmp(s, "utc") == 0 || strcmp(s, "localtime") == 0)
-        return true;
+    if (strcmp(s, "utc") == 0 || strcmp(s, "localtime") == 0) return true;
     static const char date[] = "dddd-dd-dd", time[] = "Tdd:dd:dd";
     size_t n = strlen(s);
-    if (n != strlen(date) && n != strlen(date) + strlen(time))
-        return false;
+    if (n != strlen(date) && n != strlen(date) + strlen(time)) return false;
     for (size_t i = 0; i < n; i++) {
         char want = i < strlen(date) ? date[i] : time[i - strlen(date)];
-        if (want == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != want)
-            return false;
+        if (want == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != want) return false;
     }
     return true;
 }
@@ -692,8 +670,7 @@ static int opt_rtc(ParseCtx *c, const char *arg)
             rc = unknown_key(c, kv);
     }
     keyval_free(&l);
-    if (rc == OPT_OK)
-        set_string(&c->o->rtc, arg);
+    if (rc == OPT_OK) set_string(&c->o->rtc, arg);
     return rc;
 }
 
@@ -725,8 +702,7 @@ static int opt_boot(ParseCtx *c, const char *arg)
             rc = unknown_key(c, kv);
     }
     keyval_free(&l);
-    if (rc == OPT_OK)
-        set_string(&c->o->boot, arg);
+    if (rc == OPT_OK) set_string(&c->o->boot, arg);
     return rc;
 }
 
@@ -793,8 +769,7 @@ static const OptionDef *option_lookup(const char *name)
 {
     for (size_t i = 0; i < NOPTIONS; i++) {
         const OptionDef *d = &option_table[i];
-        if (strcmp(name, d->name) == 0 || (d->alias && strcmp(name, d->alias) == 0))
-            return d;
+        if (strcmp(name, d->name) == 0 || (d->alias && strcmp(name, d->alias) == 0)) return d;
     }
     return NULL;
 }
@@ -860,8 +835,7 @@ int options_parse_stream(int argc, char **argv, Options *o, FILE *out, FILE *err
         record_use(o, option_lookup("accel"), o->machine_accel);
         rc = set_accel(&c, o->machine_accel, &o->uses[o->nuses - 1]);
     }
-    if (rc != OPT_OK)
-        options_free(o);
+    if (rc != OPT_OK) options_free(o);
     return rc;
 }
 
@@ -874,14 +848,11 @@ const char *options_unsupported(const Options *o)
 {
     for (int i = 0; i < o->nuses; i++) {
         const OptionUse *u = &o->uses[i];
-        if (u->arg && strcmp(u->arg, "none") == 0)
-            continue;
+        if (u->arg && strcmp(u->arg, "none") == 0) continue;
         for (size_t j = 0; j < sizeof unsupported_table / sizeof unsupported_table[0]; j++) {
             const char *prefix = unsupported_table[j].arg_prefix;
-            if (strcmp(unsupported_table[j].option + 1, u->name) != 0)
-                continue;
-            if (prefix && (!u->arg || strncmp(u->arg, prefix, strlen(prefix)) != 0))
-                continue;
+            if (strcmp(unsupported_table[j].option + 1, u->name) != 0) continue;
+            if (prefix && (!u->arg || strncmp(u->arg, prefix, strlen(prefix)) != 0)) continue;
             return unsupported_table[j].message;
         }
     }
@@ -897,11 +868,10 @@ static void free_strings(char **v, int n)
 
 void options_free(Options *o)
 {
-    char **strings[] = {&o->machine, &o->machine_accel, &o->cpu_model, &o->bios,
-                        &o->kernel,  &o->initrd,        &o->append,    &o->dtb,
-                        &o->display, &o->vnc,           &o->monitor,   &o->qmp,
-                        &o->gdb,     &o->log_spec,      &o->log_file,  &o->loadvm,
-                        &o->name,    &o->rtc,           &o->boot};
+    char **strings[] = {&o->machine, &o->machine_accel, &o->cpu_model, &o->bios,     &o->kernel,
+                        &o->initrd,  &o->append,        &o->dtb,       &o->display,  &o->vnc,
+                        &o->monitor, &o->qmp,           &o->gdb,       &o->log_spec, &o->log_file,
+                        &o->loadvm,  &o->name,          &o->rtc,       &o->boot};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     for (int i = 0; i < o->ndrives; i++) {

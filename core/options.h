@@ -36,7 +36,7 @@ typedef enum AccelKind {
 
 /* -drive, -cdrom, -hda, -hdb.  Strings are NULL when the key was absent. */
 typedef struct DriveOpts {
-    char *spec;    /* the raw spec as given (synthesised for -cdrom/-hda/-hdb) */
+    char *spec; /* the raw spec as given (synthesised for -cdrom/-hda/-hdb) */
     char *file;
     char *format;  /* raw, qcow2, ... (NULL: probe) */
     char *iface;   /* if=: ide, scsi, virtio, floppy, pflash, none */
@@ -60,7 +60,7 @@ typedef struct IcountOpts {
     bool auto_shift; /* shift=auto */
     int shift;       /* virtual ns per instruction = 1 << shift */
     bool align;
-    bool sleep;      /* default on, as in QEMU */
+    bool sleep; /* default on, as in QEMU */
 } IcountOpts;
 
 /* One option as it appeared on the command line, in order. */
@@ -70,12 +70,12 @@ typedef struct OptionUse {
 } OptionUse;
 
 typedef struct Options {
-    char *machine;     /* -M name (NULL: default machine) */
+    char *machine;       /* -M name (NULL: default machine) */
     char *machine_accel; /* -M name,accel=... folded into accel */
-    uint64_t ram_size; /* bytes; 0 = machine default */
+    uint64_t ram_size;   /* bytes; 0 = machine default */
     char *cpu_model;
-    bool cpu_help;     /* -cpu help: main prints the machine's models */
-    int smp;           /* vCPUs; 0 = 1 */
+    bool cpu_help; /* -cpu help: main prints the machine's models */
+    int smp;       /* vCPUs; 0 = 1 */
     int max_cpus;
     char *bios, *kernel, *initrd, *append, *dtb;
 

@@ -25,12 +25,27 @@ static void *vm_xcalloc(size_t size)
     return p;
 }
 
+/* icount: guest time from the instructions all vCPUs have executed. */
+static uint64_t machine_icount(void *opaque)
+{
+    Machine *m = opaque;
+    uint64_t n = 0;
+    for (int i = 0; i < m->ncpus; i++) n += m->cpus[i]->icount;
+    return n;
+}
+
+/* With -icount shift=auto we use a fixed 8 ns per instruction (about
+ * 125 MIPS); adapting the shift to the host's speed would undo
+ * determinism, which is what users ask icount for. */
+#define ICOUNT_AUTO_SHIFT 3
+
 Machine *machine_create(const MachineClass *mc, const Options *opts)
 {
     Machine *m = vm_xcalloc(sizeof(*m));
     m->mc = mc;
     m->opts = opts;
     m->ram_size = opts && opts->ram_size ? opts->ram_size : mc->default_ram_size;
+    m->icount_shift = -1;
     m->clocks = clocks_new();
     m->loop = event_loop_new(m->clocks);
     m->tb_cache = tb_cache_new();
@@ -39,6 +54,10 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
     m->as = vm_xcalloc(sizeof(AddressSpace));
     address_space_init(m->as, m->system_memory, "memory");
     m->as->tb_cache = m->tb_cache;
+    if (opts && opts->icount.enabled) {
+        m->icount_shift = opts->icount.auto_shift ? ICOUNT_AUTO_SHIFT : opts->icount.shift;
+        clocks_set_icount_source(m->clocks, machine_icount, m, m->icount_shift);
+    }
 
     int smp = opts && opts->smp ? opts->smp : 1;
     if (smp > mc->max_cpus) {
@@ -83,6 +102,17 @@ static bool machine_any_work(Machine *m)
     return false;
 }
 
+/* Instructions the next slice may run: with icount, no further than the
+ * next virtual timer, so timers fire at the same instruction every run. */
+static uint64_t machine_slice(Machine *m)
+{
+    if (m->icount_shift < 0) return CPU_SLICE_INSNS;
+    int64_t ns = clock_deadline_ns(m->clocks, CLK_VIRTUAL);
+    if (ns < 0) return CPU_SLICE_INSNS;
+    uint64_t insns = ((uint64_t)ns >> m->icount_shift) + 1;
+    return insns < CPU_SLICE_INSNS ? insns : CPU_SLICE_INSNS;
+}
+
 int machine_run(Machine *m)
 {
     while (!m->quit) {
@@ -90,12 +120,18 @@ int machine_run(Machine *m)
         for (int i = 0; i < m->ncpus && !m->quit; i++) {
             CPUState *cpu = m->cpus[i];
             if (cpu->stopped) continue;
-            if (cpu_exec(cpu, CPU_SLICE_INSNS) != EXCP_HALTED) all_halted = false;
+            if (cpu_exec(cpu, machine_slice(m)) != EXCP_HALTED) all_halted = false;
         }
         if (m->quit) break;
         if (all_halted && m->mc->exit_on_halt && !machine_any_work(m)) {
             m->exit_status = 0;
             break;
+        }
+        if (all_halted && m->icount_shift >= 0) {
+            /* icount: no instructions run while idle, so guest time jumps
+             * to the next virtual timer instead of waiting for it. */
+            int64_t ns = clock_deadline_ns(m->clocks, CLK_VIRTUAL);
+            if (ns > 0) clocks_warp_virtual(m->clocks, clock_get_ns(m->clocks, CLK_VIRTUAL) + ns);
         }
         /* Idle: sleep until a timer or an fd wakes a cpu. */
         event_loop_poll(m->loop, all_halted ? -1 : 0);
@@ -108,14 +144,15 @@ void machine_destroy(Machine *m)
     if (!m) return;
     device_free_all(m);
     if (m->mc->finalize) m->mc->finalize(m);
+    tb_cache_free(m->tb_cache); /* before the cpus: it clears their jump caches */
+    if (m->as) address_space_destroy(m->as);
+    free(m->as);
+    if (m->system_memory) memory_region_destroy(m->system_memory);
+    free(m->system_memory);
     for (int i = 0; i < m->ncpus; i++) {
         tlb_destroy(m->cpus[i]);
         cpu_destroy(m->cpus[i]);
     }
-    tb_cache_free(m->tb_cache);
-    if (m->as) address_space_destroy(m->as);
-    free(m->as);
-    free(m->system_memory);
     event_loop_free(m->loop);
     clocks_free(m->clocks);
     free(m);

@@ -13,7 +13,7 @@
 
 #include "core/device.h"
 
-#define VMSTATE_MAGIC "DPVS"
+#define VMSTATE_MAGIC  "DPVS"
 #define VMSTATE_FORMAT 1
 
 static unsigned vms_elem_size(VMStateType t)
@@ -62,15 +62,12 @@ struct VMStateVisitor {
 static bool vmstate_walk(const DeviceClass *dc, uint8_t *base, VMStateVisitor *v)
 {
     for (const VMStateField *f = dc->vmstate; f && f->name; f++) {
-        if (v->field && !v->field(v, f))
-            return false;
+        if (v->field && !v->field(v, f)) return false;
         unsigned esize = vms_elem_size(f->type);
         for (uint32_t i = 0; i < f->count; i++) {
-            if (!v->element(v, f, i, base + f->offset + (size_t)i * esize))
-                return false;
+            if (!v->element(v, f, i, base + f->offset + (size_t)i * esize)) return false;
         }
-        if (v->field_end)
-            v->field_end(v, f);
+        if (v->field_end) v->field_end(v, f);
     }
     return true;
 }
@@ -93,8 +90,7 @@ typedef struct VMStream {
 
 static void put_bytes(VMStream *s, const void *p, size_t n)
 {
-    if (s->buf && s->pos + n <= s->len)
-        memcpy(s->buf + s->pos, p, n);
+    if (s->buf && s->pos + n <= s->len) memcpy(s->buf + s->pos, p, n);
     s->pos += n;
 }
 
@@ -215,8 +211,7 @@ static bool load_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, v
         snprintf(lv->err, lv->errlen, "%s state: truncated in field '%s'", lv->dname, f->name);
         return false;
     }
-    if (lv->apply)
-        vms_set(ptr, f->type, val);
+    if (lv->apply) vms_set(ptr, f->type, val);
     return true;
 }
 
@@ -231,8 +226,7 @@ static bool load_pass(Device *dev, const uint8_t *buf, size_t len, bool apply, c
                       errlen,
                       dc->name};
     const uint8_t *magic = get_bytes(&lv.s, 4);
-    if (!magic || memcmp(magic, VMSTATE_MAGIC, 4) != 0 ||
-        get_le(&lv.s, 4) != VMSTATE_FORMAT) {
+    if (!magic || memcmp(magic, VMSTATE_MAGIC, 4) != 0 || get_le(&lv.s, 4) != VMSTATE_FORMAT) {
         snprintf(err, errlen, "%s state: not device state data", dc->name);
         return false;
     }
@@ -256,8 +250,7 @@ static bool load_pass(Device *dev, const uint8_t *buf, size_t len, bool apply, c
                  vmstate_nfields(dc));
         return false;
     }
-    if (!vmstate_walk(dc, (uint8_t *)dev, &lv.v))
-        return false;
+    if (!vmstate_walk(dc, (uint8_t *)dev, &lv.v)) return false;
     if (lv.s.pos != len) {
         snprintf(err, errlen, "%s state: %zu bytes of trailing data", dc->name, len - lv.s.pos);
         return false;
@@ -267,11 +260,9 @@ static bool load_pass(Device *dev, const uint8_t *buf, size_t len, bool apply, c
 
 bool vmstate_load(Device *dev, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-    if (!load_pass(dev, buf, len, false, err, errlen))
-        return false;
+    if (!load_pass(dev, buf, len, false, err, errlen)) return false;
     load_pass(dev, buf, len, true, err, errlen);
-    if (dev->class->post_load)
-        dev->class->post_load(dev);
+    if (dev->class->post_load) dev->class->post_load(dev);
     return true;
 }
 
@@ -286,12 +277,10 @@ typedef struct PrintVisitor {
 
 static void print_run(PrintVisitor *pv, const VMStateField *f)
 {
-    if (!pv->run_len)
-        return;
+    if (!pv->run_len) return;
     fprintf(pv->out, "0x%0*llx", (int)vms_elem_size(f->type) * 2,
             (unsigned long long)pv->run_value);
-    if (pv->run_len > 1)
-        fprintf(pv->out, "*%u", pv->run_len);
+    if (pv->run_len > 1) fprintf(pv->out, "*%u", pv->run_len);
 }
 
 static bool print_field(VMStateVisitor *v, const VMStateField *f)

@@ -4,6 +4,11 @@
  * exits), then removal of effect-free ops whose outputs are all dead
  * temps.  An op found dead does not make its inputs live, so whole dead
  * chains go in one run.  Temps are dead at every exit.
+ *
+ * Unreachable code (after a br that folding made unconditional, say) goes
+ * too: a def it alone used may be removed, and it must not be left reading
+ * that temp.  Its labels, insn_starts and exits stay, so instruction
+ * numbering and the rule that an exit is followed by a label still hold.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,7 @@
 typedef struct BasicBlock {
     uint32_t first, end; /* ops [first, end) */
     uint32_t succ[2];    /* basic block indexes, UINT32_MAX if none */
+    bool reachable;
 } BasicBlock;
 
 typedef struct Liveness {
@@ -43,7 +49,7 @@ static void build_cfg(Liveness *lv)
         bool leader = i == 0 || op->opc == IR_label || ends_bb(&b->ops[i - 1]);
         if (leader) {
             if (lv->nbbs) lv->bbs[lv->nbbs - 1].end = i;
-            lv->bbs[lv->nbbs++] = (BasicBlock){.first = i};
+            lv->bbs[lv->nbbs++] = (BasicBlock){.first = i, .reachable = false};
         }
         if (op->opc == IR_label) label_bb[op->imm[0]] = lv->nbbs - 1;
     }
@@ -61,6 +67,31 @@ static void build_cfg(Liveness *lv)
             bb->succ[0] = next;
     }
     free(label_bb);
+}
+
+static void mark_reachable(Liveness *lv)
+{
+    uint32_t *stack = malloc((lv->nbbs + 1) * sizeof(*stack)), top = 0;
+    if (!stack) abort();
+    lv->bbs[0].reachable = true;
+    stack[top++] = 0;
+    while (top) {
+        const BasicBlock *bb = &lv->bbs[stack[--top]];
+        for (int s = 0; s < 2; s++) {
+            uint32_t succ = bb->succ[s];
+            if (succ == NO_BB || lv->bbs[succ].reachable) continue;
+            lv->bbs[succ].reachable = true;
+            stack[top++] = succ;
+        }
+    }
+    free(stack);
+}
+
+/* Ops kept in unreachable code: no operands, and they carry structure. */
+static bool kept_when_unreachable(const IrOp *op)
+{
+    return op->opc == IR_label || op->opc == IR_insn_start ||
+           (ir_op_defs[op->opc].flags & IR_OPF_EXIT);
 }
 
 static bool test_bit(const uint64_t *set, uint32_t t)
@@ -104,7 +135,7 @@ static void walk_bb(Liveness *lv, uint32_t k, uint64_t *live, bool mark)
     const BasicBlock *bb = &lv->bbs[k];
     for (uint32_t i = bb->end; i-- > bb->first;) {
         const IrOp *op = &lv->b->ops[i];
-        bool dead = op_is_dead(op, live);
+        bool dead = bb->reachable ? op_is_dead(op, live) : !kept_when_unreachable(op);
         if (mark) lv->dead[i] = dead;
         if (!dead) transfer(op, live);
     }
@@ -143,6 +174,7 @@ void ir_pass_dead_temps(IrBlock *b)
     if (!b->nops) return;
     Liveness lv = {.b = b, .words = (b->ntemps + 63) / 64 + 1};
     build_cfg(&lv);
+    mark_reachable(&lv);
     lv.live_in = calloc((size_t)lv.nbbs * lv.words, sizeof(uint64_t));
     lv.dead = calloc(b->nops, 1);
     uint64_t *scratch = calloc(lv.words, sizeof(uint64_t));

@@ -60,6 +60,12 @@ static const char *const arg_sigs[IR_NUM_OPS] = {
 #define WANT_ADDR ((int)IR_VOID + 1) /* i32 or i64 */
 #define WANT_BAD  (-1)
 
+static const char *type_name(int t)
+{
+    static const char *const names[] = {"i32", "i64", "ptr", "void", "i32/i64"};
+    return t >= 0 && t <= WANT_ADDR ? names[t] : "bad";
+}
+
 static int format_type(int64_t fmt)
 {
     switch (fmt) {
@@ -147,7 +153,9 @@ static bool check_value(Verifier *v, uint32_t idx, const IrOp *op, unsigned i, b
     int want = wanted_type(op, i);
     IrType have = ir_val_type(b, val);
     bool ok = want == WANT_ADDR ? (have == IR_I32 || have == IR_I64) : (int)have == want;
-    if (!ok) return fail(v, idx, "arg %u: type %u where %d expected", i, have, want);
+    if (!ok)
+        return fail(v, idx, "arg %u: type %s where %s expected", i, type_name((int)have),
+                    type_name(want));
     return true;
 }
 
@@ -266,12 +274,13 @@ static bool check_op(Verifier *v, uint32_t idx, uint32_t insn)
 static bool check_globals(Verifier *v)
 {
     const IrGlobalTable *g = v->b->globals;
-    for (uint32_t i = 0; g && i < g->count; i++)
-        if (g->globals[i].type != IR_I32 && g->globals[i].type != IR_I64) {
-            snprintf(v->err ? v->err : (char[1]){0}, v->err ? v->errlen : 1,
-                     "global %s: type must be i32 or i64", g->globals[i].name);
-            return false;
-        }
+    for (uint32_t i = 0; g && i < g->count; i++) {
+        IrType t = g->globals[i].type;
+        if (t == IR_I32 || t == IR_I64) continue;
+        if (v->err && v->errlen)
+            snprintf(v->err, v->errlen, "global %s: type must be i32 or i64", g->globals[i].name);
+        return false;
+    }
     return true;
 }
 

@@ -42,8 +42,23 @@ static bool ir_demo_limit(const Machine *m, uint32_t *limit)
     return true;
 }
 
+/* The demo boots only its built-in program: refuse what it cannot use. */
+static bool ir_demo_check_boot_options(const Machine *m)
+{
+    const Options *o = m->opts;
+    if (!o) return true;
+    const char *given = o->bios ? "-bios" : o->kernel ? "-kernel" : o->initrd ? "-initrd"
+                                                    : o->dtb    ? "-dtb"
+                                                                : NULL;
+    if (!given) return true;
+    fprintf(stderr, "doppel: %s: machine ir-demo runs its built-in program and loads no images\n",
+            given);
+    return false;
+}
+
 static bool ir_demo_init(Machine *m)
 {
+    if (!ir_demo_check_boot_options(m)) return false;
     IrDemoBoard *b = calloc(1, sizeof(*b));
     uint32_t limit;
     if (!b || !ir_demo_limit(m, &limit)) {

@@ -83,7 +83,7 @@ static void flat_render(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr12
     }
 }
 
-/* Merge neighbours that continue the same region (fewer lookups steps). */
+/* Merge neighbours that continue the same region (fewer lookup steps). */
 static void flat_coalesce(FlatBuilder *b)
 {
     unsigned out = 0;

@@ -1,6 +1,39 @@
 /*
  * Physical memory map (blueprint §7): a tree of MemoryRegions flattened
  * into a sorted array of sections on every change.
+ *
+ * Map rules:
+ * - Among overlapping siblings the higher priority wins; at equal priority
+ *   the one added later wins.  Containers are transparent: their holes show
+ *   lower-priority siblings.  Disabled regions are invisible.
+ * - An alias shows [alias_offset, alias_offset + size) of its target; the
+ *   target's own placement is ignored.  Changes inside an alias target that
+ *   is not itself in the tree are seen at the tree's next rebuild.
+ * - Any change under the root of an address space rebuilds its flat view
+ *   and flushes the TLB of every cpu added to it.  The last byte of a
+ *   64-bit space cannot be mapped (a section end is a uint64_t).
+ *
+ * Access rules (CPU slow path, DMA, loaders alike):
+ * - Unmapped bytes read as 0xff, writes to them are dropped; the result is
+ *   MEMTX_DECODE_ERROR (logged under -d guest_errors).  Of several results
+ *   in one call, the first error is returned.
+ * - ROM: guest and DMA writes are dropped (MEMTX_OK, logged);
+ *   address_space_write_rom and the debugger write it.
+ * - IO: bytes travel in address order and become device values per
+ *   ops->endianness, so a guest access of the other endianness sees the
+ *   value byte-swapped, as on a real bus.  An access is split into the
+ *   largest valid sizes that are naturally aligned (any alignment with
+ *   ops->unaligned).  A piece narrower than min_access_size is widened to
+ *   the aligned min-size unit holding it: a read reads the unit once and
+ *   extracts the bytes; a write writes the unit once with the written bytes
+ *   in place and the others zero.  Never a hidden read-modify-write, since
+ *   device reads may have side effects.  Widening is logged.
+ * - Code pages: one mark per 2 KiB of a RAM/ROM region (regions are
+ *   assumed placed at 2 KiB-aligned addresses).  A write over a marked unit
+ *   first invalidates the TBs there (tb_invalidate_phys_range, by the
+ *   physical address written) and drops the mark once the unit holds no
+ *   code.  address_space_ram_ptr with write set does this at the call; such
+ *   a pointer must not be kept across guest execution.
  */
 #ifndef DOPPEL_MEMORY_H
 #define DOPPEL_MEMORY_H

@@ -129,9 +129,13 @@ void memory_mark_code(AddressSpace *as, uint64_t paddr, uint64_t len)
         if (mr->code_bitmap) {
             uint64_t lo = (s->offset_in_mr + (paddr - s->start)) & ~(CODE_PAGE_SIZE - 1);
             uint64_t hi = s->offset_in_mr + (paddr - s->start) + n;
-            for (uint64_t o = lo; o < hi; o += CODE_PAGE_SIZE)
+            /* Units already marked have TLB_NOTDIRTY wherever mapped. */
+            bool fresh = false;
+            for (uint64_t o = lo; o < hi; o += CODE_PAGE_SIZE) {
+                fresh |= !mr_code_test(mr, o);
                 mr_code_set(mr, o, true);
-            tlb_set_notdirty(as, mr->host + lo, hi - lo, true);
+            }
+            if (fresh) tlb_set_notdirty(as, mr->host + lo, hi - lo, true);
         }
         paddr += n;
         len -= n;

@@ -15,6 +15,13 @@ static TlbFull *tlb_full_of(CPUState *cpu, unsigned mmu_idx, uint64_t addr)
     return &cpu->tlb->full[mmu_idx][(addr >> cpu->page_bits) & (TLB_SIZE - 1)];
 }
 
+/* Modes the frontend uses; flushes need not touch the others. */
+static unsigned tlb_modes(const CPUState *cpu)
+{
+    unsigned n = cpu->arch->mmu_modes;
+    return n && n < TLB_MAX_MMU_MODES ? n : TLB_MAX_MMU_MODES;
+}
+
 static void tlb_entry_invalidate(TlbEntry *e)
 {
     e->addr_read = e->addr_write = e->addr_code = TLB_INVALID;
@@ -28,6 +35,12 @@ static void tlb_clear_jmp_cache(CPUState *cpu)
     if (cpu->jmp_cache) memset(cpu->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(*cpu->jmp_cache));
 }
 
+static void tlb_invalidate_mode(CPUState *cpu, unsigned mmu_idx)
+{
+    for (unsigned i = 0; i < TLB_SIZE; i++)
+        tlb_entry_invalidate(&cpu->tlb->table[mmu_idx][i]);
+}
+
 void tlb_init(CPUState *cpu)
 {
     if (!cpu->tlb) cpu->tlb = malloc(sizeof(*cpu->tlb));
@@ -36,7 +49,9 @@ void tlb_init(CPUState *cpu)
         abort();
     }
     memset(cpu->tlb->full, 0, sizeof(cpu->tlb->full));
-    tlb_flush(cpu);
+    for (unsigned m = 0; m < TLB_MAX_MMU_MODES; m++)
+        tlb_invalidate_mode(cpu, m);
+    tlb_clear_jmp_cache(cpu);
 }
 
 void tlb_destroy(CPUState *cpu)
@@ -47,15 +62,15 @@ void tlb_destroy(CPUState *cpu)
 
 void tlb_flush_mmu_idx(CPUState *cpu, unsigned mmu_idx)
 {
-    for (unsigned i = 0; i < TLB_SIZE; i++)
-        tlb_entry_invalidate(&cpu->tlb->table[mmu_idx][i]);
+    tlb_invalidate_mode(cpu, mmu_idx);
     tlb_clear_jmp_cache(cpu);
 }
 
 void tlb_flush(CPUState *cpu)
 {
-    for (unsigned m = 0; m < TLB_MAX_MMU_MODES; m++)
-        tlb_flush_mmu_idx(cpu, m);
+    for (unsigned m = 0; m < tlb_modes(cpu); m++)
+        tlb_invalidate_mode(cpu, m);
+    tlb_clear_jmp_cache(cpu);
 }
 
 static uint64_t tlb_entry_page(CPUState *cpu, const TlbEntry *e)
@@ -72,12 +87,13 @@ static uint64_t tlb_entry_page(CPUState *cpu, const TlbEntry *e)
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
 {
     uint64_t page = vaddr & cpu->page_mask;
-    for (unsigned m = 0; m < TLB_MAX_MMU_MODES; m++) {
+    for (unsigned m = 0; m < tlb_modes(cpu); m++) {
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             TlbEntry *e = &cpu->tlb->table[m][i];
             uint64_t epage = tlb_entry_page(cpu, e);
             if (epage == TLB_INVALID) continue;
-            uint64_t mask = cpu->tlb->full[m][i].large_page_mask | cpu->page_mask;
+            uint64_t mask = cpu->tlb->full[m][i].large_page_mask;
+            if (!mask) mask = cpu->page_mask;
             if (((epage ^ page) & mask) == 0) tlb_entry_invalidate(e);
         }
     }
@@ -122,6 +138,8 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
     e->addr_read = (prot & MMU_PROT_READ) ? rd : TLB_INVALID;
     e->addr_write = (prot & MMU_PROT_WRITE) ? wr : TLB_INVALID;
     e->addr_code = (prot & MMU_PROT_EXEC) ? cd : TLB_INVALID;
+    LOG_MASK(LOG_MMU, "tlb fill cpu%d mmu%u 0x%llx -> 0x%llx prot %d%s\n", cpu->cpu_index, mmu_idx,
+             (unsigned long long)vpage, (unsigned long long)ppage, prot, host_page ? "" : " mmio");
     return e;
 }
 
@@ -132,7 +150,7 @@ void tlb_set_notdirty(AddressSpace *as, const uint8_t *host, uint64_t len, bool 
         CPUState *cpu = as->cpus[c];
         if (!cpu->tlb) continue;
         uint64_t psize = ~cpu->page_mask + 1;
-        for (unsigned m = 0; m < TLB_MAX_MMU_MODES; m++) {
+        for (unsigned m = 0; m < tlb_modes(cpu); m++) {
             for (unsigned i = 0; i < TLB_SIZE; i++) {
                 TlbEntry *e = &cpu->tlb->table[m][i];
                 if (e->addr_write & (TLB_INVALID | TLB_MMIO)) continue;

@@ -10,6 +10,22 @@
  * unaligned access that crosses a page lands in the next page; either way
  * cmp != tag and the slow path handles it.  Flag bits in the tag (TLB_MMIO,
  * TLB_NOTDIRTY, ...) also make the compare fail.
+ *
+ * Fill (softmmu/tlb.c): one entry per cpu page, even for larger mappings;
+ * tlb_flush_page drops every entry of the mapping holding vaddr.  A tag is
+ * TLB_INVALID for accesses the page does not permit, so they re-walk and
+ * the frontend raises its protection fault; the access the walk was made
+ * for is always granted.  A page wholly inside one RAM section is fast for
+ * all tags (writes TLB_NOTDIRTY while it holds code); ROM is fast for reads
+ * and code, TLB_MMIO for writes; IO, unmapped pages and pages only partly
+ * backed by RAM are TLB_MMIO throughout.  Every flush also clears the
+ * cpu's whole jump cache.  TLB_WATCH pages are plain RAM in the slow path
+ * for now.
+ *
+ * Slow path: an access crossing a page translates both pages before it
+ * touches either, so a fault on the second leaves memory unchanged.  A
+ * misaligned IR_MO_ALIGN access calls ArchOps.unaligned_access; without
+ * that hook it is performed.
  */
 #ifndef DOPPEL_TLB_H
 #define DOPPEL_TLB_H
@@ -125,13 +141,18 @@ void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
 void tlb_flush_mmu_idx(CPUState *cpu, unsigned mmu_idx);
 
 /* Code fetch for frontends: translate pc for execution (raising the guest's
- * fault if it cannot), return its physical address. */
+ * fault if it cannot), return its physical address.  The address is
+ * returned even when IO or nothing is mapped there: whether executing
+ * there is a guest fault is the caller's choice (address_space_lookup).
+ * softmmu_code_read reads such bytes through the device, or as 0xff. */
 uint64_t softmmu_code_phys(CPUState *cpu, uint64_t vaddr);
 /* Read code bytes at vaddr into buf (may cross a page); raises as above. */
 void softmmu_code_read(CPUState *cpu, uint64_t vaddr, void *buf, unsigned len);
 
 /* Debug access by virtual address (gdbstub, monitor x): no faults raised,
- * returns false if unmapped. */
+ * returns false if unmapped.  Pages are probed as reads, so writes reach
+ * read-only pages and ROM (software breakpoints) and invalidate code
+ * there; IO regions are accessed like any other. */
 bool softmmu_debug_rw(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool is_write);
 
 #endif

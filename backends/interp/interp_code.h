@@ -40,13 +40,13 @@ typedef union InterpInsn {
 _Static_assert(sizeof(InterpInsn) == 32, "bytecode instructions are 32 bytes");
 
 typedef struct InterpCode {
-    uint32_t ninsns;   /* bytecode instructions */
-    uint32_t nops;     /* IR ops lowered (statistics) */
+    uint32_t ninsns;    /* bytecode instructions */
+    uint32_t nops;      /* IR ops lowered (statistics) */
     InterpInsn insns[]; /* ninsns */
 } InterpCode;
 
 /* Reserved frame slots above the block's temps. */
-#define INTERP_SLOT_ENV IR_MAX_TEMPS
+#define INTERP_SLOT_ENV    IR_MAX_TEMPS
 #define INTERP_SLOT_CONST0 (IR_MAX_TEMPS + 1)
 #define INTERP_CONST_SLOTS 6
 _Static_assert(INTERP_SLOT_CONST0 + INTERP_CONST_SLOTS <= CPU_INTERP_FRAME_SLOTS,
@@ -60,126 +60,124 @@ static inline uint32_t interp_slot_offset(uint32_t slot)
 /* ---- operation families (names match the IR opcodes) ---- */
 
 /* d = a OP b; variants i32/i64 x register/immediate second operand. */
-#define INTERP_BINOPS(M, X)                                                                    \
-    M(X, add)                                                                                  \
-    M(X, sub)                                                                                  \
-    M(X, mul)                                                                                  \
-    M(X, and)                                                                                  \
-    M(X, or)                                                                                   \
-    M(X, xor)                                                                                  \
-    M(X, andc)                                                                                 \
-    M(X, orc)                                                                                  \
-    M(X, shl)                                                                                  \
-    M(X, shr)                                                                                  \
-    M(X, sar)                                                                                  \
-    M(X, rotl)                                                                                 \
-    M(X, rotr)                                                                                 \
-    M(X, mulh_s)                                                                               \
-    M(X, mulh_u)                                                                               \
-    M(X, div_s)                                                                                \
-    M(X, div_u)                                                                                \
-    M(X, rem_s)                                                                                \
+#define INTERP_BINOPS(M, X)                                                                        \
+    M(X, add)                                                                                      \
+    M(X, sub)                                                                                      \
+    M(X, mul)                                                                                      \
+    M(X, and)                                                                                      \
+    M(X, or)                                                                                       \
+    M(X, xor)                                                                                      \
+    M(X, andc)                                                                                     \
+    M(X, orc)                                                                                      \
+    M(X, shl)                                                                                      \
+    M(X, shr)                                                                                      \
+    M(X, sar)                                                                                      \
+    M(X, rotl)                                                                                     \
+    M(X, rotr)                                                                                     \
+    M(X, mulh_s)                                                                                   \
+    M(X, mulh_u)                                                                                   \
+    M(X, div_s)                                                                                    \
+    M(X, div_u)                                                                                    \
+    M(X, rem_s)                                                                                    \
     M(X, rem_u)
 
 /* d = OP a; variants i32/i64. */
-#define INTERP_UNOPS(M, X)                                                                     \
-    M(X, mov)                                                                                  \
-    M(X, neg)                                                                                  \
-    M(X, not)                                                                                 \
-    M(X, clz)                                                                                  \
-    M(X, ctz)                                                                                  \
-    M(X, popcnt)                                                                               \
-    M(X, bswap16)                                                                              \
-    M(X, bswap32)                                                                              \
-    M(X, bswap64)                                                                              \
-    M(X, ext8s)                                                                                \
-    M(X, ext8u)                                                                                \
-    M(X, ext16s)                                                                               \
-    M(X, ext16u)                                                                               \
-    M(X, ext32s)                                                                               \
+#define INTERP_UNOPS(M, X)                                                                         \
+    M(X, mov)                                                                                      \
+    M(X, neg)                                                                                      \
+    M(X, not )                                                                                     \
+    M(X, clz)                                                                                      \
+    M(X, ctz)                                                                                      \
+    M(X, popcnt)                                                                                   \
+    M(X, bswap16)                                                                                  \
+    M(X, bswap32)                                                                                  \
+    M(X, bswap64)                                                                                  \
+    M(X, ext8s)                                                                                    \
+    M(X, ext8u)                                                                                    \
+    M(X, ext16s)                                                                                   \
+    M(X, ext16u)                                                                                   \
+    M(X, ext32s)                                                                                   \
     M(X, ext32u)
 
 /* Conditions in IrCond order: setcond/brcond (i32/i64 x reg/imm), movcond. */
-#define INTERP_CONDS(M, X)                                                                     \
-    M(X, eq)                                                                                   \
-    M(X, ne)                                                                                   \
-    M(X, lt)                                                                                   \
-    M(X, le)                                                                                   \
-    M(X, gt)                                                                                   \
-    M(X, ge)                                                                                   \
-    M(X, ltu)                                                                                  \
-    M(X, leu)                                                                                  \
-    M(X, gtu)                                                                                  \
+#define INTERP_CONDS(M, X)                                                                         \
+    M(X, eq)                                                                                       \
+    M(X, ne)                                                                                       \
+    M(X, lt)                                                                                       \
+    M(X, le)                                                                                       \
+    M(X, gt)                                                                                       \
+    M(X, ge)                                                                                       \
+    M(X, ltu)                                                                                      \
+    M(X, leu)                                                                                      \
+    M(X, gtu)                                                                                      \
     M(X, geu)
 
 /* ld_env access kinds (size and sign) and st_env sizes. */
-#define INTERP_ENV_LOADS(M, X)                                                                 \
-    M(X, 8u)                                                                                   \
-    M(X, 8s)                                                                                   \
-    M(X, 16u)                                                                                  \
-    M(X, 16s)                                                                                  \
-    M(X, 32u)                                                                                  \
-    M(X, 32s)                                                                                  \
+#define INTERP_ENV_LOADS(M, X)                                                                     \
+    M(X, 8u)                                                                                       \
+    M(X, 8s)                                                                                       \
+    M(X, 16u)                                                                                      \
+    M(X, 16s)                                                                                      \
+    M(X, 32u)                                                                                      \
+    M(X, 32s)                                                                                      \
     M(X, 64u)
-#define INTERP_ENV_STORES(M, X)                                                                \
-    M(X, 8)                                                                                    \
-    M(X, 16)                                                                                   \
-    M(X, 32)                                                                                   \
+#define INTERP_ENV_STORES(M, X)                                                                    \
+    M(X, 8)                                                                                        \
+    M(X, 16)                                                                                       \
+    M(X, 32)                                                                                       \
     M(X, 64)
 
 /* Variant expanders: X(handler_name) for each variant of family member n. */
 #define INTERP_V_TYPE_KIND(X, n) X(n##_i32_rr) X(n##_i32_ri) X(n##_i64_rr) X(n##_i64_ri)
-#define INTERP_V_TYPE(X, n) X(n##_i32) X(n##_i64)
-#define INTERP_V_SETCOND(X, c) INTERP_V_TYPE_KIND(X, setcond_##c)
-#define INTERP_V_BRCOND(X, c) INTERP_V_TYPE_KIND(X, brcond_##c)
-#define INTERP_V_MOVCOND(X, c) INTERP_V_TYPE(X, movcond_##c)
-#define INTERP_V_LD_ENV(X, k)                                                                  \
-    X(ld_env_##k##_i32_env) X(ld_env_##k##_i32_ptr) X(ld_env_##k##_i64_env)                    \
-        X(ld_env_##k##_i64_ptr)
-#define INTERP_V_ST_ENV(X, k)                                                                  \
-    X(st_env_##k##_i32_env) X(st_env_##k##_i32_ptr) X(st_env_##k##_i64_env)                    \
-        X(st_env_##k##_i64_ptr)
+#define INTERP_V_TYPE(X, n)      X(n##_i32) X(n##_i64)
+#define INTERP_V_SETCOND(X, c)   INTERP_V_TYPE_KIND(X, setcond_##c)
+#define INTERP_V_BRCOND(X, c)    INTERP_V_TYPE_KIND(X, brcond_##c)
+#define INTERP_V_MOVCOND(X, c)   INTERP_V_TYPE(X, movcond_##c)
+#define INTERP_V_LD_ENV(X, k)                                                                      \
+    X(ld_env_##k##_i32_env) X(ld_env_##k##_i32_ptr) X(ld_env_##k##_i64_env) X(ld_env_##k##_i64_ptr)
+#define INTERP_V_ST_ENV(X, k)                                                                      \
+    X(st_env_##k##_i32_env) X(st_env_##k##_i32_ptr) X(st_env_##k##_i64_env) X(st_env_##k##_i64_ptr)
 
 /* Every handler, in enum order. */
-#define INTERP_HANDLERS(X)                                                                     \
-    INTERP_BINOPS(INTERP_V_TYPE_KIND, X)                                                       \
-    INTERP_UNOPS(INTERP_V_TYPE, X)                                                             \
-    INTERP_CONDS(INTERP_V_SETCOND, X)                                                          \
-    INTERP_CONDS(INTERP_V_BRCOND, X)                                                           \
-    INTERP_CONDS(INTERP_V_MOVCOND, X)                                                          \
-    INTERP_ENV_LOADS(INTERP_V_LD_ENV, X)                                                       \
-    INTERP_ENV_STORES(INTERP_V_ST_ENV, X)                                                      \
-    X(movi_i32)                                                                                \
-    X(movi_i64)                                                                                \
-    X(trunc)                                                                                   \
-    X(zext)                                                                                    \
-    X(sext)                                                                                    \
-    INTERP_V_TYPE(X, extract)                                                                  \
-    INTERP_V_TYPE(X, sextract)                                                                 \
-    INTERP_V_TYPE(X, deposit)                                                                  \
-    INTERP_V_TYPE(X, add_carry)                                                                \
-    INTERP_V_TYPE(X, sub_borrow)                                                               \
-    X(ld_i32_a32)                                                                              \
-    X(ld_i32_a64)                                                                              \
-    X(ld_i64_a32)                                                                              \
-    X(ld_i64_a64)                                                                              \
-    X(st_i32_a32)                                                                              \
-    X(st_i32_a64)                                                                              \
-    X(st_i64_a32)                                                                              \
-    X(st_i64_a64)                                                                              \
-    X(ptr_add_rr)                                                                              \
-    X(ptr_add_ri)                                                                              \
-    X(fp_arith)                                                                                \
-    X(fp_cmp)                                                                                  \
-    X(fp_cvt)                                                                                  \
-    X(f80_arith)                                                                               \
-    X(f80_cmp)                                                                                 \
-    X(f80_from)                                                                                \
-    X(f80_to)                                                                                  \
-    X(call)                                                                                    \
-    X(br)                                                                                      \
-    X(goto_tb)                                                                                 \
-    X(goto_ptr)                                                                                \
+#define INTERP_HANDLERS(X)                                                                         \
+    INTERP_BINOPS(INTERP_V_TYPE_KIND, X)                                                           \
+    INTERP_UNOPS(INTERP_V_TYPE, X)                                                                 \
+    INTERP_CONDS(INTERP_V_SETCOND, X)                                                              \
+    INTERP_CONDS(INTERP_V_BRCOND, X)                                                               \
+    INTERP_CONDS(INTERP_V_MOVCOND, X)                                                              \
+    INTERP_ENV_LOADS(INTERP_V_LD_ENV, X)                                                           \
+    INTERP_ENV_STORES(INTERP_V_ST_ENV, X)                                                          \
+    X(movi_i32)                                                                                    \
+    X(movi_i64)                                                                                    \
+    X(trunc)                                                                                       \
+    X(zext)                                                                                        \
+    X(sext)                                                                                        \
+    INTERP_V_TYPE(X, extract)                                                                      \
+    INTERP_V_TYPE(X, sextract)                                                                     \
+    INTERP_V_TYPE(X, deposit)                                                                      \
+    INTERP_V_TYPE(X, add_carry)                                                                    \
+    INTERP_V_TYPE(X, sub_borrow)                                                                   \
+    X(ld_i32_a32)                                                                                  \
+    X(ld_i32_a64)                                                                                  \
+    X(ld_i64_a32)                                                                                  \
+    X(ld_i64_a64)                                                                                  \
+    X(st_i32_a32)                                                                                  \
+    X(st_i32_a64)                                                                                  \
+    X(st_i64_a32)                                                                                  \
+    X(st_i64_a64)                                                                                  \
+    X(ptr_add_rr)                                                                                  \
+    X(ptr_add_ri)                                                                                  \
+    X(fp_arith)                                                                                    \
+    X(fp_cmp)                                                                                      \
+    X(fp_cvt)                                                                                      \
+    X(f80_arith)                                                                                   \
+    X(f80_cmp)                                                                                     \
+    X(f80_from)                                                                                    \
+    X(f80_to)                                                                                      \
+    X(call)                                                                                        \
+    X(br)                                                                                          \
+    X(goto_tb)                                                                                     \
+    X(goto_ptr)                                                                                    \
     X(exit_tb)
 
 typedef enum InterpHandler {

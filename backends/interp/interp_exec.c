@@ -24,49 +24,49 @@ typedef uint32_t __attribute__((may_alias)) u32a;
 typedef int32_t __attribute__((may_alias)) i32a;
 typedef uint64_t __attribute__((may_alias)) u64a;
 
-#define RD32(off) (*(u32a *)(env + (off)))
-#define RD64(off) (*(u64a *)(env + (off)))
-#define WR32(off, v) (RD32(off) = (uint32_t)(v))
-#define WR64(off, v) (RD64(off) = (uint64_t)(v))
-#define RDW(off, is64) ((is64) ? RD64(off) : (uint64_t)RD32(off))
+#define RD32(off)         (*(u32a *)(env + (off)))
+#define RD64(off)         (*(u64a *)(env + (off)))
+#define WR32(off, v)      (RD32(off) = (uint32_t)(v))
+#define WR64(off, v)      (RD64(off) = (uint64_t)(v))
+#define RDW(off, is64)    ((is64) ? RD64(off) : (uint64_t)RD32(off))
 #define WRW(off, is64, v) ((is64) ? (void)WR64(off, v) : (void)WR32(off, v))
-#define O(i) (insn->o[i])
+#define O(i)              (insn->o[i])
 
-#define NEXT()                                                                                 \
-    do {                                                                                       \
-        insn++;                                                                                \
-        goto *insn->handler;                                                                   \
+#define NEXT()                                                                                     \
+    do {                                                                                           \
+        insn++;                                                                                    \
+        goto * insn->handler;                                                                      \
     } while (0)
 
 #define UNUSED __attribute__((unused))
-#define TYPES_32                                                                               \
-    typedef uint32_t T UNUSED;                                                                 \
-    typedef int32_t S UNUSED;                                                                  \
-    typedef uint64_t D UNUSED;                                                                 \
-    typedef int64_t SD UNUSED;                                                                 \
+#define TYPES_32                                                                                   \
+    typedef uint32_t T UNUSED;                                                                     \
+    typedef int32_t S UNUSED;                                                                      \
+    typedef uint64_t D UNUSED;                                                                     \
+    typedef int64_t SD UNUSED;                                                                     \
     enum { W = 32 }
-#define TYPES_64                                                                               \
-    typedef uint64_t T UNUSED;                                                                 \
-    typedef int64_t S UNUSED;                                                                  \
-    typedef unsigned __int128 D UNUSED;                                                        \
-    typedef __int128 SD UNUSED;                                                                \
+#define TYPES_64                                                                                   \
+    typedef uint64_t T UNUSED;                                                                     \
+    typedef int64_t S UNUSED;                                                                      \
+    typedef unsigned __int128 D UNUSED;                                                            \
+    typedef __int128 SD UNUSED;                                                                    \
     enum { W = 64 }
 
 /* ---- semantics (ir/README.md "Integer ops") ---- */
 
-#define SEM_add (a + b)
-#define SEM_sub (a - b)
-#define SEM_mul (a * b)
-#define SEM_and (a & b)
-#define SEM_or (a | b)
-#define SEM_xor (a ^ b)
-#define SEM_andc (a & ~b)
-#define SEM_orc (a | ~b)
-#define SEM_shl (a << (b & (W - 1)))
-#define SEM_shr (a >> (b & (W - 1)))
-#define SEM_sar ((T)((S)a >> (b & (W - 1))))
-#define SEM_rotl ((a << (b & (W - 1))) | (a >> ((W - b) & (W - 1))))
-#define SEM_rotr ((a >> (b & (W - 1))) | (a << ((W - b) & (W - 1))))
+#define SEM_add    (a + b)
+#define SEM_sub    (a - b)
+#define SEM_mul    (a * b)
+#define SEM_and    (a & b)
+#define SEM_or     (a | b)
+#define SEM_xor    (a ^ b)
+#define SEM_andc   (a & ~b)
+#define SEM_orc    (a | ~b)
+#define SEM_shl    (a << (b & (W - 1)))
+#define SEM_shr    (a >> (b & (W - 1)))
+#define SEM_sar    ((T)((S)a >> (b & (W - 1))))
+#define SEM_rotl   ((a << (b & (W - 1))) | (a >> ((W - b) & (W - 1))))
+#define SEM_rotr   ((a >> (b & (W - 1))) | (a << ((W - b) & (W - 1))))
 #define SEM_mulh_s ((T)((SD)(S)a * (S)b >> W))
 #define SEM_mulh_u ((T)((D)a * b >> W))
 /* Total division: x/0 = 0, x%0 = x, MIN/-1 = MIN (= -MIN mod 2^W), MIN%-1 = 0. */
@@ -75,170 +75,186 @@ typedef uint64_t __attribute__((may_alias)) u64a;
 #define SEM_rem_s (b == 0 ? a : (S)b == -1 ? 0 : (T)((S)a % (S)b))
 #define SEM_rem_u (b == 0 ? a : a % b)
 
-#define SEM_mov (a)
-#define SEM_neg (-a)
-#define SEM_not (~a)
-#define SEM_clz (a ? (T)(__builtin_clzll(a) - (64 - W)) : (T)W)
-#define SEM_ctz (a ? (T)__builtin_ctzll(a) : (T)W)
-#define SEM_popcnt ((T)__builtin_popcountll(a))
+#define SEM_mov     (a)
+#define SEM_neg     (-a)
+#define SEM_not     (~a)
+#define SEM_clz     (a ? (T)(__builtin_clzll(a) - (64 - W)) : (T)W)
+#define SEM_ctz     (a ? (T)__builtin_ctzll(a) : (T)W)
+#define SEM_popcnt  ((T)__builtin_popcountll(a))
 #define SEM_bswap16 ((T)__builtin_bswap16((uint16_t)a))
 #define SEM_bswap32 ((T)__builtin_bswap32((uint32_t)a))
 #define SEM_bswap64 ((T)__builtin_bswap64(a))
-#define SEM_ext8s ((T)(S)(int8_t)a)
-#define SEM_ext8u ((T)(uint8_t)a)
-#define SEM_ext16s ((T)(S)(int16_t)a)
-#define SEM_ext16u ((T)(uint16_t)a)
-#define SEM_ext32s ((T)(S)(int32_t)a)
-#define SEM_ext32u ((T)(uint32_t)a)
+#define SEM_ext8s   ((T)(S)(int8_t)a)
+#define SEM_ext8u   ((T)(uint8_t)a)
+#define SEM_ext16s  ((T)(S)(int16_t)a)
+#define SEM_ext16u  ((T)(uint16_t)a)
+#define SEM_ext32s  ((T)(S)(int32_t)a)
+#define SEM_ext32u  ((T)(uint32_t)a)
 
-#define COND_eq (a == b)
-#define COND_ne (a != b)
-#define COND_lt ((S)a < (S)b)
-#define COND_le ((S)a <= (S)b)
-#define COND_gt ((S)a > (S)b)
-#define COND_ge ((S)a >= (S)b)
+#define COND_eq  (a == b)
+#define COND_ne  (a != b)
+#define COND_lt  ((S)a < (S)b)
+#define COND_le  ((S)a <= (S)b)
+#define COND_gt  ((S)a > (S)b)
+#define COND_ge  ((S)a >= (S)b)
 #define COND_ltu (a < b)
 #define COND_leu (a <= b)
 #define COND_gtu (a > b)
 #define COND_geu (a >= b)
 
 /* ld_env/st_env in host byte order. */
-#define LDENV_8u(p) (*(const u8a *)(p))
-#define LDENV_8s(p) (*(const i8a *)(p))
-#define LDENV_16u(p) (*(const u16a *)(p))
-#define LDENV_16s(p) (*(const i16a *)(p))
-#define LDENV_32u(p) (*(const u32a *)(p))
-#define LDENV_32s(p) (*(const i32a *)(p))
-#define LDENV_64u(p) (*(const u64a *)(p))
-#define STENV_8(p, v) (*(u8a *)(p) = (uint8_t)(v))
+#define LDENV_8u(p)    (*(const u8a *)(p))
+#define LDENV_8s(p)    (*(const i8a *)(p))
+#define LDENV_16u(p)   (*(const u16a *)(p))
+#define LDENV_16s(p)   (*(const i16a *)(p))
+#define LDENV_32u(p)   (*(const u32a *)(p))
+#define LDENV_32s(p)   (*(const i32a *)(p))
+#define LDENV_64u(p)   (*(const u64a *)(p))
+#define STENV_8(p, v)  (*(u8a *)(p) = (uint8_t)(v))
 #define STENV_16(p, v) (*(u16a *)(p) = (uint16_t)(v))
 #define STENV_32(p, v) (*(u32a *)(p) = (uint32_t)(v))
 #define STENV_64(p, v) (*(u64a *)(p) = (uint64_t)(v))
-#define ENV_ADDR_env (env + (int64_t)insn->imm)
-#define ENV_ADDR_ptr ((char *)(uintptr_t)RD64(O(1)) + (int64_t)insn->imm)
+#define ENV_ADDR_env   (env + (int64_t)insn->imm)
+#define ENV_ADDR_ptr   ((char *)(uintptr_t)RD64(O(1)) + (int64_t)insn->imm)
 
 /* ---- handler bodies ---- */
 
 /* d = a OP b; b from a register (o[2]) or the immediate. */
-#define H_BINOP(n, w, kind, bval)                                                              \
-    do_##n##_i##w##_##kind : {                                                                 \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(1)), b = (T)(bval);                                                      \
-        WR##w(O(0), SEM_##n);                                                                  \
-        NEXT();                                                                                \
+#define H_BINOP(n, w, kind, bval)                                                                  \
+    do_##n##_i##w##_##kind:                                                                        \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(1)), b = (T)(bval);                                                          \
+        WR##w(O(0), SEM_##n);                                                                      \
+        NEXT();                                                                                    \
     }
-#define H_BINOPS(_, n)                                                                         \
-    H_BINOP(n, 32, rr, RD32(O(2)))                                                             \
+#define H_BINOPS(_, n)                                                                             \
+    H_BINOP(n, 32, rr, RD32(O(2)))                                                                 \
     H_BINOP(n, 32, ri, insn->imm) H_BINOP(n, 64, rr, RD64(O(2))) H_BINOP(n, 64, ri, insn->imm)
 
-#define H_UNOP(n, w)                                                                           \
-    do_##n##_i##w : {                                                                          \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(1));                                                                     \
-        WR##w(O(0), SEM_##n);                                                                  \
-        NEXT();                                                                                \
+#define H_UNOP(n, w)                                                                               \
+    do_##n##_i##w:                                                                                 \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(1));                                                                         \
+        WR##w(O(0), SEM_##n);                                                                      \
+        NEXT();                                                                                    \
     }
 #define H_UNOPS(_, n) H_UNOP(n, 32) H_UNOP(n, 64)
 
-#define H_SETCOND(c, w, kind, bval)                                                            \
-    do_setcond_##c##_i##w##_##kind : {                                                         \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(1)), b = (T)(bval);                                                      \
-        WR##w(O(0), COND_##c);                                                                 \
-        NEXT();                                                                                \
+#define H_SETCOND(c, w, kind, bval)                                                                \
+    do_setcond_##c##_i##w##_##kind:                                                                \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(1)), b = (T)(bval);                                                          \
+        WR##w(O(0), COND_##c);                                                                     \
+        NEXT();                                                                                    \
     }
-#define H_SETCONDS(_, c)                                                                       \
-    H_SETCOND(c, 32, rr, RD32(O(2)))                                                           \
-    H_SETCOND(c, 32, ri, insn->imm)                                                            \
+#define H_SETCONDS(_, c)                                                                           \
+    H_SETCOND(c, 32, rr, RD32(O(2)))                                                               \
+    H_SETCOND(c, 32, ri, insn->imm)                                                                \
     H_SETCOND(c, 64, rr, RD64(O(2))) H_SETCOND(c, 64, ri, insn->imm)
 
 /* Taken: jump by the displacement in o[3] (in instructions). */
-#define H_BRCOND(c, w, kind, bval)                                                             \
-    do_brcond_##c##_i##w##_##kind : {                                                          \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(0)), b = (T)(bval);                                                      \
-        insn += COND_##c ? (int32_t)O(3) : 1;                                                  \
-        goto *insn->handler;                                                                   \
+#define H_BRCOND(c, w, kind, bval)                                                                 \
+    do_brcond_##c##_i##w##_##kind:                                                                 \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(0)), b = (T)(bval);                                                          \
+        insn += COND_##c ? (int32_t)O(3) : 1;                                                      \
+        goto * insn->handler;                                                                      \
     }
-#define H_BRCONDS(_, c)                                                                        \
-    H_BRCOND(c, 32, rr, RD32(O(1)))                                                            \
+#define H_BRCONDS(_, c)                                                                            \
+    H_BRCOND(c, 32, rr, RD32(O(1)))                                                                \
     H_BRCOND(c, 32, ri, insn->imm) H_BRCOND(c, 64, rr, RD64(O(1))) H_BRCOND(c, 64, ri, insn->imm)
 
 /* d = cond(c1, c2) ? v1 : v2 with d, c1, c2, v1 in o[0..3], v2 in o2[0]. */
-#define H_MOVCOND(c, w)                                                                        \
-    do_movcond_##c##_i##w : {                                                                  \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(1)), b = RD##w(O(2));                                                    \
-        WR##w(O(0), COND_##c ? RD##w(O(3)) : RD##w(insn->o2[0]));                              \
-        NEXT();                                                                                \
+#define H_MOVCOND(c, w)                                                                            \
+    do_movcond_##c##_i##w:                                                                         \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(1)), b = RD##w(O(2));                                                        \
+        WR##w(O(0), COND_##c ? RD##w(O(3)) : RD##w(insn->o2[0]));                                  \
+        NEXT();                                                                                    \
     }
 #define H_MOVCONDS(_, c) H_MOVCOND(c, 32) H_MOVCOND(c, 64)
 
-#define H_LD_ENV(k, w, base)                                                                   \
-    do_ld_env_##k##_i##w##_##base : {                                                          \
-        TYPES_##w;                                                                             \
-        WR##w(O(0), (T)(S)LDENV_##k(ENV_ADDR_##base));                                         \
-        NEXT();                                                                                \
+#define H_LD_ENV(k, w, base)                                                                       \
+    do_ld_env_##k##_i##w##_##base:                                                                 \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        WR##w(O(0), (T)(S)LDENV_##k(ENV_ADDR_##base));                                             \
+        NEXT();                                                                                    \
     }
-#define H_LD_ENVS(_, k) H_LD_ENV(k, 32, env) H_LD_ENV(k, 32, ptr) H_LD_ENV(k, 64, env) H_LD_ENV(k, 64, ptr)
+#define H_LD_ENVS(_, k)                                                                            \
+    H_LD_ENV(k, 32, env) H_LD_ENV(k, 32, ptr) H_LD_ENV(k, 64, env) H_LD_ENV(k, 64, ptr)
 
-#define H_ST_ENV(k, w, base)                                                                   \
-    do_st_env_##k##_i##w##_##base : {                                                          \
-        STENV_##k(ENV_ADDR_##base, RD##w(O(0)));                                               \
-        NEXT();                                                                                \
+#define H_ST_ENV(k, w, base)                                                                       \
+    do_st_env_##k##_i##w##_##base:                                                                 \
+    {                                                                                              \
+        STENV_##k(ENV_ADDR_##base, RD##w(O(0)));                                                   \
+        NEXT();                                                                                    \
     }
-#define H_ST_ENVS(_, k) H_ST_ENV(k, 32, env) H_ST_ENV(k, 32, ptr) H_ST_ENV(k, 64, env) H_ST_ENV(k, 64, ptr)
+#define H_ST_ENVS(_, k)                                                                            \
+    H_ST_ENV(k, 32, env) H_ST_ENV(k, 32, ptr) H_ST_ENV(k, 64, env) H_ST_ENV(k, 64, ptr)
 
 /* Bit fields: o[2] = W - pos - len (shift the field to the top), o[3] =
  * W - len (shift it back down, logically or arithmetically). */
-#define H_EXTRACT(w)                                                                           \
-    do_extract_i##w : {                                                                        \
-        TYPES_##w;                                                                             \
-        WR##w(O(0), (T)(RD##w(O(1)) << O(2)) >> O(3));                                         \
-        NEXT();                                                                                \
-    }                                                                                          \
-    do_sextract_i##w : {                                                                       \
-        TYPES_##w;                                                                             \
-        WR##w(O(0), (T)((S)(T)(RD##w(O(1)) << O(2)) >> O(3)));                                 \
-        NEXT();                                                                                \
-    }                                                                                          \
-    do_deposit_i##w : {                                                                        \
-        TYPES_##w;                                                                             \
-        T mask = (T)insn->imm;                                                                 \
-        WR##w(O(0), (RD##w(O(1)) & ~mask) | ((T)(RD##w(O(2)) << O(3)) & mask));                \
-        NEXT();                                                                                \
+#define H_EXTRACT(w)                                                                               \
+    do_extract_i##w:                                                                               \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        WR##w(O(0), (T)(RD##w(O(1)) << O(2)) >> O(3));                                             \
+        NEXT();                                                                                    \
+    }                                                                                              \
+    do_sextract_i##w:                                                                              \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        WR##w(O(0), (T)((S)(T)(RD##w(O(1)) << O(2)) >> O(3)));                                     \
+        NEXT();                                                                                    \
+    }                                                                                              \
+    do_deposit_i##w:                                                                               \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T mask = (T)insn->imm;                                                                     \
+        WR##w(O(0), (RD##w(O(1)) & ~mask) | ((T)(RD##w(O(2)) << O(3)) & mask));                    \
+        NEXT();                                                                                    \
     }
 
 /* d, carry-out <- a, b, carry-in: o[0], o[1] <- o[2], o[3], o2[0]. */
-#define H_CARRY(w)                                                                             \
-    do_add_carry_i##w : {                                                                      \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(2)), b = RD##w(O(3)), ci = RD##w(insn->o2[0]) & 1;                       \
-        T s = a + b, r = s + ci;                                                               \
-        WR##w(O(0), r);                                                                        \
-        WR##w(O(1), (s < a) | (r < s));                                                        \
-        NEXT();                                                                                \
-    }                                                                                          \
-    do_sub_borrow_i##w : {                                                                     \
-        TYPES_##w;                                                                             \
-        T a = RD##w(O(2)), b = RD##w(O(3)), bi = RD##w(insn->o2[0]) & 1;                       \
-        T s = a - b, r = s - bi;                                                               \
-        WR##w(O(0), r);                                                                        \
-        WR##w(O(1), (a < b) | (s < bi));                                                       \
-        NEXT();                                                                                \
+#define H_CARRY(w)                                                                                 \
+    do_add_carry_i##w:                                                                             \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(2)), b = RD##w(O(3)), ci = RD##w(insn->o2[0]) & 1;                           \
+        T s = a + b, r = s + ci;                                                                   \
+        WR##w(O(0), r);                                                                            \
+        WR##w(O(1), (s < a) | (r < s));                                                            \
+        NEXT();                                                                                    \
+    }                                                                                              \
+    do_sub_borrow_i##w:                                                                            \
+    {                                                                                              \
+        TYPES_##w;                                                                                 \
+        T a = RD##w(O(2)), b = RD##w(O(3)), bi = RD##w(insn->o2[0]) & 1;                           \
+        T s = a - b, r = s - bi;                                                                   \
+        WR##w(O(0), r);                                                                            \
+        WR##w(O(1), (a < b) | (s < bi));                                                           \
+        NEXT();                                                                                    \
     }
 
 /* Guest memory through the soft TLB: o[0] value, o[1] address, o[2] insn,
  * o2[0] memop, o2[1] mmu_idx. */
-#define H_LD(w, aw)                                                                            \
-    do_ld_i##w##_a##aw : {                                                                     \
-        WR##w(O(0), softmmu_load(cpu, RD##aw(O(1)), insn->o2[0], insn->o2[1], O(2)));          \
-        NEXT();                                                                                \
+#define H_LD(w, aw)                                                                                \
+    do_ld_i##w##_a##aw:                                                                            \
+    {                                                                                              \
+        WR##w(O(0), softmmu_load(cpu, RD##aw(O(1)), insn->o2[0], insn->o2[1], O(2)));              \
+        NEXT();                                                                                    \
     }
-#define H_ST(w, aw)                                                                            \
-    do_st_i##w##_a##aw : {                                                                     \
-        softmmu_store(cpu, RD##aw(O(1)), RD##w(O(0)), insn->o2[0], insn->o2[1], O(2));         \
-        NEXT();                                                                                \
+#define H_ST(w, aw)                                                                                \
+    do_st_i##w##_a##aw:                                                                            \
+    {                                                                                              \
+        softmmu_store(cpu, RD##aw(O(1)), RD##w(O(0)), insn->o2[0], insn->o2[1], O(2));             \
+        NEXT();                                                                                    \
     }
 
 typedef uint64_t (*HelperFn0)(CPUState *);
@@ -274,8 +290,7 @@ static bool chain_allowed(CPUState *cpu)
 /* The dispatcher.  With table set, only returns the handler addresses
  * (labels are local to this one function, so it must never be inlined
  * or cloned: lowering and execution must see the same copy). */
-__attribute__((noinline, noclone)) static InterpExit interp_run(CPUState *cpu,
-                                                                TranslationBlock *tb,
+__attribute__((noinline, noclone)) static InterpExit interp_run(CPUState *cpu, TranslationBlock *tb,
                                                                 const void *const **table)
 {
 #define HANDLER_ADDR(h) [INTERP_H_##h] = &&do_##h,
@@ -295,7 +310,7 @@ enter_tb:
     atomic_fetch_add_explicit(&tb->exec_count, 1, memory_order_relaxed);
     cpu->icount += tb->icount;
     insn = ((const InterpCode *)tb->interp_code)->insns;
-    goto *insn->handler;
+    goto * insn->handler;
 
     INTERP_BINOPS(H_BINOPS, _)
     INTERP_UNOPS(H_UNOPS, _)
@@ -339,7 +354,7 @@ do_ptr_add_ri:
     WR64(O(0), RD64(O(1)) + insn->imm);
     NEXT();
 
-do_call: {
+do_call : {
     const uint32_t *argo = insn[1].ext;
     uint32_t flags = O(1);
     unsigned nargs = O(3);
@@ -356,7 +371,7 @@ do_call: {
 
     /* FP: o[0] value out, o[1] exc out, o[2] opcode, o2[] format imms,
      * inputs in the extension word. */
-do_fp_arith: {
+do_fp_arith : {
     const uint32_t *in = insn[1].ext;
     unsigned fmt = insn->o2[0];
     bool w64 = fmt == IR_FMT_F64;
@@ -368,7 +383,7 @@ do_fp_arith: {
     insn++;
     NEXT();
 }
-do_fp_cmp: {
+do_fp_cmp : {
     const uint32_t *in = insn[1].ext;
     bool w64 = insn->o2[0] == IR_FMT_F64;
     uint32_t exc;
@@ -378,7 +393,7 @@ do_fp_cmp: {
     insn++;
     NEXT();
 }
-do_fp_cvt: {
+do_fp_cvt : {
     const uint32_t *in = insn[1].ext;
     unsigned from = insn->o2[0], to = insn->o2[1];
     uint32_t exc;
@@ -388,16 +403,16 @@ do_fp_cvt: {
     insn++;
     NEXT();
 }
-do_f80_arith: {
+do_f80_arith : {
     const uint32_t *in = insn[1].ext;
-    uint32_t exc = interp_f80_arith(O(2), (void *)(uintptr_t)RD64(in[0]),
-                                    (const void *)(uintptr_t)RD64(in[1]),
-                                    (const void *)(uintptr_t)RD64(in[2]), RD32(in[3]));
+    uint32_t exc =
+        interp_f80_arith(O(2), (void *)(uintptr_t)RD64(in[0]), (const void *)(uintptr_t)RD64(in[1]),
+                         (const void *)(uintptr_t)RD64(in[2]), RD32(in[3]));
     WR32(O(1), exc);
     insn++;
     NEXT();
 }
-do_f80_cmp: {
+do_f80_cmp : {
     const uint32_t *in = insn[1].ext;
     uint32_t exc;
     uint32_t r = interp_f80_cmp((const void *)(uintptr_t)RD64(in[0]),
@@ -407,16 +422,16 @@ do_f80_cmp: {
     insn++;
     NEXT();
 }
-do_f80_from: {
+do_f80_from : {
     const uint32_t *in = insn[1].ext;
     unsigned fmt = insn->o2[0];
-    uint32_t exc = interp_f80_from((void *)(uintptr_t)RD64(in[0]), fmt,
-                                   RDW(in[1], fmt_is_64(fmt)), RD32(in[2]));
+    uint32_t exc = interp_f80_from((void *)(uintptr_t)RD64(in[0]), fmt, RDW(in[1], fmt_is_64(fmt)),
+                                   RD32(in[2]));
     WR32(O(1), exc);
     insn++;
     NEXT();
 }
-do_f80_to: {
+do_f80_to : {
     const uint32_t *in = insn[1].ext;
     unsigned fmt = insn->o2[0];
     uint32_t exc;
@@ -429,9 +444,9 @@ do_f80_to: {
 
 do_br:
     insn += (int32_t)O(3);
-    goto *insn->handler;
+    goto * insn->handler;
 
-do_goto_tb: {
+do_goto_tb : {
     unsigned slot = O(0);
     TranslationBlock *next = __atomic_load_n(&tb->jmp_dest[slot], __ATOMIC_RELAXED);
     if (next && chain_allowed(cpu)) {
@@ -440,7 +455,7 @@ do_goto_tb: {
     }
     return (InterpExit){tb, (int)slot, IR_EXIT_NORMAL};
 }
-do_goto_ptr: {
+do_goto_ptr : {
     /* No jump cache (a bare test cpu): always back to the caller. */
     TranslationBlock *next = cpu->jmp_cache ? tb_lookup_jmp_cache(cpu) : NULL;
     if (next && chain_allowed(cpu)) {
@@ -460,4 +475,7 @@ const void *const *interp_handler_table(void)
     return table;
 }
 
-InterpExit interp_exec(CPUState *cpu, TranslationBlock *tb) { return interp_run(cpu, tb, NULL); }
+InterpExit interp_exec(CPUState *cpu, TranslationBlock *tb)
+{
+    return interp_run(cpu, tb, NULL);
+}

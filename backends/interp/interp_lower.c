@@ -32,8 +32,8 @@ typedef struct Lowering {
 /* ---- handler selection tables ---- */
 
 #define BASE_ENTRY(first) (int16_t)(INTERP_H_##first + 1)
-#define BINOP_BASE(_, n) [IR_##n] = BASE_ENTRY(n##_i32_rr),
-#define UNOP_BASE(_, n) [IR_##n] = BASE_ENTRY(n##_i32),
+#define BINOP_BASE(_, n)  [IR_##n] = BASE_ENTRY(n##_i32_rr),
+#define UNOP_BASE(_, n)   [IR_##n] = BASE_ENTRY(n##_i32),
 /* Handler of an op family, +1 so that 0 means "not in the family". */
 static const int16_t binop_base[IR_NUM_OPS] = {INTERP_BINOPS(BINOP_BASE, _)};
 static const int16_t unop_base[IR_NUM_OPS] = {INTERP_UNOPS(UNOP_BASE, _)};
@@ -69,11 +69,18 @@ static uint32_t emit_index(Lowering *l, InterpHandler h)
 /* Valid until the next emission. */
 static InterpInsn *emit(Lowering *l, InterpHandler h)
 {
-    return &l->code->insns[emit_index(l, h)];
+    uint32_t i = emit_index(l, h); /* may move l->code: index after it */
+    return &l->code->insns[i];
 }
 
-static bool is_i64(IrType t) { return t == IR_I64; }
-static bool is_const(IrVal v) { return ir_val_kind(v) == IR_VAL_CONST; }
+static bool is_i64(IrType t)
+{
+    return t == IR_I64;
+}
+static bool is_const(IrVal v)
+{
+    return ir_val_kind(v) == IR_VAL_CONST;
+}
 
 /* The byte offset of a value; a constant is materialised by a movi into
  * a reserved frame slot first (so take all offsets before emitting the
@@ -161,10 +168,12 @@ static void lower_unop(Lowering *l, const IrOp *op, int base)
 static uint32_t emit_operands(Lowering *l, InterpHandler h, const IrVal *args, unsigned n)
 {
     uint32_t off[5];
-    for (unsigned i = 0; i < n; i++) off[i] = operand(l, args[i]);
+    for (unsigned i = 0; i < n; i++)
+        off[i] = operand(l, args[i]);
     uint32_t idx = emit_index(l, h);
     InterpInsn *in = &l->code->insns[idx];
-    for (unsigned i = 0; i < n && i < 4; i++) in->o[i] = off[i];
+    for (unsigned i = 0; i < n && i < 4; i++)
+        in->o[i] = off[i];
     if (n > 4) in->o2[0] = off[4];
     return idx;
 }
@@ -172,9 +181,10 @@ static uint32_t emit_operands(Lowering *l, InterpHandler h, const IrVal *args, u
 static void lower_setcond(Lowering *l, const IrOp *op)
 {
     int base = INTERP_H_setcond_eq_i32_rr + 4 * (int)op->imm[0];
-    lower_binop(l, &(IrOp){.opc = IR_setcond,
-                           .type = op->type,
-                           .args = {op->args[0], op->args[1], op->args[2]}},
+    lower_binop(l,
+                &(IrOp){.opc = IR_setcond,
+                        .type = op->type,
+                        .args = {op->args[0], op->args[1], op->args[2]}},
                 base);
 }
 
@@ -213,8 +223,8 @@ static void lower_deposit(Lowering *l, const IrOp *op)
 {
     unsigned pos = (unsigned)op->imm[0], len = (unsigned)op->imm[1];
     uint64_t field = len >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << len) - 1;
-    uint32_t idx = emit_operands(l, (InterpHandler)(INTERP_H_deposit_i32 + is_i64(op->type)),
-                                 op->args, 3);
+    uint32_t idx =
+        emit_operands(l, (InterpHandler)(INTERP_H_deposit_i32 + is_i64(op->type)), op->args, 3);
     l->code->insns[idx].o[3] = pos;
     l->code->insns[idx].imm = field << pos;
 }
@@ -295,19 +305,23 @@ static void lower_fp(Lowering *l, const IrOp *op)
     const IrVal *in_vals = op->args + nout;
     IrVal ins[4];
     unsigned n = nin;
-    for (unsigned i = 0; i < nin; i++) ins[i] = in_vals[i];
+    for (unsigned i = 0; i < nin; i++)
+        ins[i] = in_vals[i];
     InterpHandler h = fp_handler(op->opc);
     if (h == INTERP_H_fp_arith || h == INTERP_H_f80_arith) {
         IrVal rm = in_vals[nin - 1];
         unsigned nvals = nin - 1;
-        for (unsigned i = nvals; i < 3; i++) ins[i] = in_vals[h == INTERP_H_f80_arith ? 1 : 0];
+        for (unsigned i = nvals; i < 3; i++)
+            ins[i] = in_vals[h == INTERP_H_f80_arith ? 1 : 0];
         ins[3] = rm;
         n = 4;
     }
     uint32_t out[2] = {0, 0};
-    for (unsigned i = 0; i < nout; i++) out[2 - nout + i] = operand(l, op->args[i]);
+    for (unsigned i = 0; i < nout; i++)
+        out[2 - nout + i] = operand(l, op->args[i]);
     uint32_t off[4];
-    for (unsigned i = 0; i < n; i++) off[i] = operand(l, ins[i]);
+    for (unsigned i = 0; i < n; i++)
+        off[i] = operand(l, ins[i]);
     uint32_t idx = emit_index(l, h);
     emit_index(l, h); /* extension word; its handler is never used */
     InterpInsn *in = &l->code->insns[idx];
@@ -317,7 +331,8 @@ static void lower_fp(Lowering *l, const IrOp *op)
     in->o2[0] = (uint32_t)op->imm[0];
     in->o2[1] = (uint32_t)op->imm[1];
     memset(in[1].ext, 0, sizeof(in[1].ext));
-    for (unsigned i = 0; i < n; i++) in[1].ext[i] = off[i];
+    for (unsigned i = 0; i < n; i++)
+        in[1].ext[i] = off[i];
 }
 
 static void lower_call(Lowering *l, const IrOp *op)
@@ -329,8 +344,7 @@ static void lower_call(Lowering *l, const IrOp *op)
     uint32_t flags = 0, ret = 0;
     if (has_ret) {
         ret = operand(l, op->args[0]);
-        flags |= is_i64(ir_val_type(l->b, op->args[0])) ? INTERP_CALL_RET_I64
-                                                         : INTERP_CALL_RET_I32;
+        flags |= is_i64(ir_val_type(l->b, op->args[0])) ? INTERP_CALL_RET_I64 : INTERP_CALL_RET_I32;
     }
     if (helper->flags & IR_CALL_MAY_RAISE) flags |= INTERP_CALL_MAY_RAISE;
     uint32_t off[IR_HELPER_MAX_ARGS];
@@ -347,7 +361,8 @@ static void lower_call(Lowering *l, const IrOp *op)
     in->o[3] = nargs;
     in->imm = (uint64_t)(uintptr_t)helper->fn;
     memset(in[1].ext, 0, sizeof(in[1].ext));
-    for (unsigned i = 0; i < nargs; i++) in[1].ext[i] = off[i];
+    for (unsigned i = 0; i < nargs; i++)
+        in[1].ext[i] = off[i];
 }
 
 static void lower_op(Lowering *l, const IrOp *op)
@@ -376,7 +391,8 @@ static void lower_op(Lowering *l, const IrOp *op)
     case IR_movcond: lower_movcond(l, op); break;
     case IR_add_carry:
     case IR_sub_borrow: {
-        InterpHandler h = op->opc == IR_add_carry ? INTERP_H_add_carry_i32 : INTERP_H_sub_borrow_i32;
+        InterpHandler h =
+            op->opc == IR_add_carry ? INTERP_H_add_carry_i32 : INTERP_H_sub_borrow_i32;
         emit_operands(l, (InterpHandler)(h + is_i64(op->type)), op->args, 5);
         break;
     }
@@ -402,14 +418,16 @@ static void lower_op(Lowering *l, const IrOp *op)
 void *interp_lower(const IrBlock *b)
 {
     Lowering l = {.b = b, .handlers = interp_handler_table(), .cap = 16};
-    while (l.cap < b->nops + 2) l.cap *= 2;
+    while (l.cap < b->nops + 2)
+        l.cap *= 2;
     l.code = malloc(sizeof(InterpCode) + (size_t)l.cap * sizeof(InterpInsn));
     l.label_pos = calloc(b->nlabels + 1, sizeof(uint32_t));
     if (!l.code || !l.label_pos) abort();
     l.code->ninsns = 0;
     l.code->nops = b->nops;
 
-    for (uint32_t i = 0; i < b->nops; i++) lower_op(&l, &b->ops[i]);
+    for (uint32_t i = 0; i < b->nops; i++)
+        lower_op(&l, &b->ops[i]);
     /* A verified block ends in an exit; this one is only a guard. */
     emit(&l, INTERP_H_exit_tb)->o[0] = IR_EXIT_NORMAL;
 
@@ -424,7 +442,10 @@ void *interp_lower(const IrBlock *b)
     return code ? code : l.code;
 }
 
-void interp_code_free(void *code) { free(code); }
+void interp_code_free(void *code)
+{
+    free(code);
+}
 
 size_t interp_code_size(const void *code)
 {

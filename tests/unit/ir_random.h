@@ -33,8 +33,8 @@ typedef struct IrRandomOptions {
     uint64_t ram_base;
     uint32_t ram_size;
     unsigned mmu_modes;
-    bool big_endian_mix;  /* also emit IR_MO_BE accesses */
-    bool unaligned;       /* also emit misaligned accesses (never IR_MO_ALIGN) */
+    bool big_endian_mix; /* also emit IR_MO_BE accesses */
+    bool unaligned;      /* also emit misaligned accesses (never IR_MO_ALIGN) */
 
     /* Cpu-state scratch area for ld_env/st_env: offset from the cpu-state
      * base and size (a power of two >= 16); 0 disables. */
@@ -44,10 +44,10 @@ typedef struct IrRandomOptions {
     /* Globals the block may write: bit i for global i; 0 means all. */
     uint64_t writable_globals;
 
-    bool guard_div;    /* divisors never 0, never INT_MIN / -1 (as frontends) */
-    bool branches;     /* brcond/br/labels */
-    bool early_exits;  /* conditional exits before the end */
-    bool final_goto;   /* end with goto_tb/goto_ptr sometimes, not only exit_tb */
+    bool guard_div;   /* divisors never 0, never INT_MIN / -1 (as frontends) */
+    bool branches;    /* brcond/br/labels */
+    bool early_exits; /* conditional exits before the end */
+    bool final_goto;  /* end with goto_tb/goto_ptr sometimes, not only exit_tb */
 
     /* Helpers the block may call (args and result of i32/i64 types). */
     const IrHelper *const *helpers;
@@ -58,7 +58,6 @@ typedef struct IrRandomOptions {
 void ir_random_default_options(IrRandomOptions *opt);
 
 /* A new block (free with ir_block_free); opt NULL means the defaults. */
-IrBlock *ir_random_block(uint64_t seed, const IrGlobalTable *globals,
-                         const IrRandomOptions *opt);
+IrBlock *ir_random_block(uint64_t seed, const IrGlobalTable *globals, const IrRandomOptions *opt);
 
 #endif

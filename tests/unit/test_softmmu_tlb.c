@@ -103,7 +103,7 @@ Test(softmmu_tlb, large_page_flushed_as_a_whole)
     tlb_flush_page(cpu, 0x4000f000);
     LD(0x40000000, IR_MO_8);
     LD(0x40003000, IR_MO_8);
-    cr_assert_eq(sc->walks, 4);
+    cr_assert_eq(sc->walks, 4, "walks %u", sc->walks);
 }
 
 Test(softmmu_tlb, translation_maps_virtual_to_physical)
@@ -341,4 +341,27 @@ Test(softmmu_tlb, store_into_code_invalidates_translation)
     cr_assert_eq(tlb_entry(cpu, 0, 0x6000)->addr_write, 0x6000, "page is clean again");
     w.as.tb_cache = NULL;
     tb_cache_free(c);
+}
+
+Test(softmmu_tlb, code_marks_and_map_changes_reach_every_cpu)
+{
+    SmCpu *other = (SmCpu *)cpu_create(&sm_arch, NULL, 1);
+    other->identity = true;
+    tlb_init(&other->parent);
+    address_space_add_cpu(&w.as, &other->parent);
+    ST(0x5000, 1, IR_MO_8);
+    softmmu_store(&other->parent, 0x5000, 2, IR_MO_8, 1, 0);
+    memory_mark_code(&w.as, 0x5000, 4);
+    memory_mark_code(&w.as, 0x5000, 4); /* idempotent */
+    cr_assert_eq(tlb_entry(cpu, 0, 0x5000)->addr_write, 0x5000 | TLB_NOTDIRTY);
+    cr_assert_eq(tlb_entry(&other->parent, 1, 0x5000)->addr_write, 0x5000 | TLB_NOTDIRTY);
+    /* A store by one cpu cleans the page for both. */
+    softmmu_store(&other->parent, 0x5000, 3, IR_MO_8, 1, 0);
+    cr_assert_eq(tlb_entry(cpu, 0, 0x5000)->addr_write, 0x5000);
+    cr_assert_eq(tlb_entry(&other->parent, 1, 0x5000)->addr_write, 0x5000);
+    memory_region_set_address(&w.dev, SM_DEV_BASE + 0x1000);
+    cr_assert(tlb_entry(&other->parent, 1, 0x5000)->addr_read & TLB_INVALID);
+    w.as.ncpus--; /* the fixture tears down only its own cpu */
+    tlb_destroy(&other->parent);
+    cpu_destroy(&other->parent);
 }

@@ -10,26 +10,39 @@
 
 #include "softmmu/tlb.h"
 
-#define REG_GLOBAL(n) {"r" #n, IR_I64, TESTCPU_OFF_R(n)}
-#define WREG_GLOBAL(n) {"w" #n, IR_I32, TESTCPU_OFF_W(n)}
+#define REG_GLOBAL(n)                                                                              \
+    {                                                                                              \
+        "r" #n, IR_I64, TESTCPU_OFF_R(n)                                                           \
+    }
+#define WREG_GLOBAL(n)                                                                             \
+    {                                                                                              \
+        "w" #n, IR_I32, TESTCPU_OFF_W(n)                                                           \
+    }
 
 static const IrGlobal testcpu_global_list[TESTCPU_NGLOBALS] = {
-    REG_GLOBAL(0),   REG_GLOBAL(1),   REG_GLOBAL(2),   REG_GLOBAL(3),   REG_GLOBAL(4),
-    REG_GLOBAL(5),   REG_GLOBAL(6),   REG_GLOBAL(7),   REG_GLOBAL(8),   REG_GLOBAL(9),
-    REG_GLOBAL(10),  REG_GLOBAL(11),  REG_GLOBAL(12),  REG_GLOBAL(13),  REG_GLOBAL(14),
-    REG_GLOBAL(15),  WREG_GLOBAL(0),  WREG_GLOBAL(1),  WREG_GLOBAL(2),  WREG_GLOBAL(3),
-    WREG_GLOBAL(4),  WREG_GLOBAL(5),  WREG_GLOBAL(6),  WREG_GLOBAL(7),  WREG_GLOBAL(8),
-    WREG_GLOBAL(9),  WREG_GLOBAL(10), WREG_GLOBAL(11), WREG_GLOBAL(12), WREG_GLOBAL(13),
+    REG_GLOBAL(0),   REG_GLOBAL(1),   REG_GLOBAL(2),
+    REG_GLOBAL(3),   REG_GLOBAL(4),   REG_GLOBAL(5),
+    REG_GLOBAL(6),   REG_GLOBAL(7),   REG_GLOBAL(8),
+    REG_GLOBAL(9),   REG_GLOBAL(10),  REG_GLOBAL(11),
+    REG_GLOBAL(12),  REG_GLOBAL(13),  REG_GLOBAL(14),
+    REG_GLOBAL(15),  WREG_GLOBAL(0),  WREG_GLOBAL(1),
+    WREG_GLOBAL(2),  WREG_GLOBAL(3),  WREG_GLOBAL(4),
+    WREG_GLOBAL(5),  WREG_GLOBAL(6),  WREG_GLOBAL(7),
+    WREG_GLOBAL(8),  WREG_GLOBAL(9),  WREG_GLOBAL(10),
+    WREG_GLOBAL(11), WREG_GLOBAL(12), WREG_GLOBAL(13),
     WREG_GLOBAL(14), WREG_GLOBAL(15), {"pc", IR_I64, offsetof(CPUState, pc)},
 };
 
 static const IrGlobalTable testcpu_global_table = {testcpu_global_list, TESTCPU_NGLOBALS};
 
-const IrGlobalTable *testcpu_globals(void) { return &testcpu_global_table; }
+const IrGlobalTable *testcpu_globals(void)
+{
+    return &testcpu_global_table;
+}
 
 /* Identity translation with full access: physical == virtual. */
-static int testcpu_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access,
-                                 unsigned mmu_idx, bool probe, MMUResult *res)
+static int testcpu_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu_idx,
+                                 bool probe, MMUResult *res)
 {
     res->paddr = vaddr;
     res->prot = MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
@@ -37,11 +50,20 @@ static int testcpu_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access
     return 0;
 }
 
-static unsigned testcpu_mmu_index(CPUState *cpu, MMUAccess access) { return 0; }
+static unsigned testcpu_mmu_index(CPUState *cpu, MMUAccess access)
+{
+    return 0;
+}
 
 static void testcpu_restore_state(CPUState *cpu, const uint64_t *insn_data)
 {
     cpu->pc = insn_data[0];
+}
+
+static _Noreturn void testcpu_unaligned_access(CPUState *cpu, uint64_t vaddr, MMUAccess access,
+                                               unsigned mmu_idx)
+{
+    cpu_raise_exception(cpu, TESTCPU_EXCP_UNALIGNED);
 }
 
 static const ArchOps testcpu_arch_ops = {
@@ -54,9 +76,13 @@ static const ArchOps testcpu_arch_ops = {
     .mmu_translate = testcpu_mmu_translate,
     .mmu_index = testcpu_mmu_index,
     .restore_state = testcpu_restore_state,
+    .unaligned_access = testcpu_unaligned_access,
 };
 
-const ArchOps *testcpu_arch(void) { return &testcpu_arch_ops; }
+const ArchOps *testcpu_arch(void)
+{
+    return &testcpu_arch_ops;
+}
 
 TestCpu *testcpu_new(void)
 {
@@ -105,9 +131,12 @@ static void fill_random(uint8_t *p, size_t len, uint64_t *state)
 void testcpu_reset(TestCpu *tc, uint64_t seed)
 {
     uint64_t state = seed;
-    for (unsigned i = 0; i < TESTCPU_NREGS; i++) tc->r[i] = splitmix64(&state);
-    for (unsigned i = 0; i < TESTCPU_NREGS; i++) tc->w[i] = (uint32_t)splitmix64(&state);
+    for (unsigned i = 0; i < TESTCPU_NREGS; i++)
+        tc->r[i] = splitmix64(&state);
+    for (unsigned i = 0; i < TESTCPU_NREGS; i++)
+        tc->w[i] = (uint32_t)splitmix64(&state);
     fill_random(tc->scratch, sizeof(tc->scratch), &state);
+    for (unsigned i = 0; i < TESTCPU_BANK_WORDS; i++) tc->bank[i] = splitmix64(&state);
     fill_random(testcpu_ram(tc), TESTCPU_RAM_SIZE, &state);
     tc->cpu.pc = 0;
     tc->cpu.halted = false;
@@ -145,6 +174,7 @@ int testcpu_run(TestCpu *tc, const IrBlock *b)
     tb->ir = (IrBlock *)b;
     tb->interp_code = interp_lower(b);
     tb->interp_free = interp_code_free;
+    tc->cpu.exception_index = EXCP_NONE;
 
     volatile int result;
     if (setjmp(tc->cpu.jmp_env) == 0) {
@@ -172,8 +202,8 @@ bool testcpu_state_equal(const TestCpu *a, const TestCpu *b, char *diff, size_t 
     }
     for (unsigned i = 0; i < TESTCPU_NREGS; i++) {
         if (a->r[i] != b->r[i]) {
-            snprintf(diff, difflen, "r%u: 0x%016llx != 0x%016llx", i,
-                     (unsigned long long)a->r[i], (unsigned long long)b->r[i]);
+            snprintf(diff, difflen, "r%u: 0x%016llx != 0x%016llx", i, (unsigned long long)a->r[i],
+                     (unsigned long long)b->r[i]);
             return false;
         }
     }
@@ -192,6 +222,13 @@ bool testcpu_state_equal(const TestCpu *a, const TestCpu *b, char *diff, size_t 
         if (a->scratch[i] != b->scratch[i]) {
             snprintf(diff, difflen, "scratch[%u]: 0x%02x != 0x%02x", i, a->scratch[i],
                      b->scratch[i]);
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < TESTCPU_BANK_WORDS; i++) {
+        if (a->bank[i] != b->bank[i]) {
+            snprintf(diff, difflen, "bank[%u]: 0x%016llx != 0x%016llx", i,
+                     (unsigned long long)a->bank[i], (unsigned long long)b->bank[i]);
             return false;
         }
     }

@@ -1,0 +1,70 @@
+/*
+ * test-exit: a write of v ends the emulator with status (v << 1) | 1.
+ * This is QEMU's isa-debug-exit convention (status 1 can only come from
+ * the device, never from a clean shutdown).  The register works at any
+ * base, so x86 boards map it in port I/O space at 0xf4 and others in MMIO.
+ */
+#include "devices/misc/test_exit.h"
+
+#include "core/device.h"
+#include "core/machine.h"
+#include "softmmu/memory.h"
+
+typedef struct TestExit {
+    Device dev;
+    MemoryRegion mr;
+} TestExit;
+
+static uint64_t test_exit_read(void *opaque, uint64_t offset, unsigned size)
+{
+    return 0;
+}
+
+static void test_exit_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    TestExit *te = opaque;
+    if (te->dev.machine) machine_request_exit(te->dev.machine, (int)(((uint32_t)value << 1) | 1));
+}
+
+static const MemoryRegionOps test_exit_ops = {
+    .read = test_exit_read,
+    .write = test_exit_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .min_access_size = 1,
+    .max_access_size = 4,
+};
+
+static bool test_exit_realize(Device *dev, Machine *m)
+{
+    TestExit *te = (TestExit *)dev;
+    memory_region_init_io(&te->mr, "test-exit", 4, &test_exit_ops, te);
+    return true;
+}
+
+static void test_exit_finalize(Device *dev)
+{
+    TestExit *te = (TestExit *)dev;
+    memory_region_destroy(&te->mr); /* unmaps it too */
+}
+
+static const DeviceClass test_exit_class = {
+    .name = "test-exit",
+    .desc = "test exit register: a write of v exits with status (v << 1) | 1",
+    .instance_size = sizeof(TestExit),
+    .realize = test_exit_realize,
+    .finalize = test_exit_finalize,
+};
+DEVICE_REGISTER(test_exit_class)
+
+Device *test_exit_create(Machine *m, MemoryRegion *parent, uint64_t addr)
+{
+    Device *dev = device_create(m, "test-exit");
+    if (!device_realize(dev)) return NULL;
+    if (parent) memory_region_add_subregion(parent, addr, &((TestExit *)dev)->mr, 0);
+    return dev;
+}
+
+MemoryRegion *test_exit_region(Device *dev)
+{
+    return &((TestExit *)dev)->mr;
+}
