@@ -136,7 +136,8 @@ void testcpu_reset(TestCpu *tc, uint64_t seed)
     for (unsigned i = 0; i < TESTCPU_NREGS; i++)
         tc->w[i] = (uint32_t)splitmix64(&state);
     fill_random(tc->scratch, sizeof(tc->scratch), &state);
-    for (unsigned i = 0; i < TESTCPU_BANK_WORDS; i++) tc->bank[i] = splitmix64(&state);
+    for (unsigned i = 0; i < TESTCPU_BANK_WORDS; i++)
+        tc->bank[i] = splitmix64(&state);
     fill_random(testcpu_ram(tc), TESTCPU_RAM_SIZE, &state);
     tc->cpu.pc = 0;
     tc->cpu.halted = false;
