@@ -102,6 +102,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
     tb->ir = b;
     tb->interp_code = interp_lower(b);
     tb->interp_free = interp_code_free;
+    if (log_enabled(LOG_OUT_ASM)) interp_code_print(tb->interp_code, log_stream());
     cpu->stats.tb_translated++;
     LOG_MASK(LOG_TB, "TB new pc=0x%llx phys=0x%llx size=%u insns=%u ops=%u\n",
              (unsigned long long)pc, (unsigned long long)tb->phys_pc, tb->size, tb->icount,

@@ -10,6 +10,7 @@
 #define DOPPEL_INTERP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/cpu.h"
 #include "core/tb.h"
@@ -21,6 +22,8 @@ void *interp_lower(const IrBlock *b);
 void interp_code_free(void *code);
 /* Bytes of bytecode (for info jit and the benchmark). */
 size_t interp_code_size(const void *code);
+/* The bytecode, one instruction a line (-d out_asm). */
+void interp_code_print(const void *code, FILE *out);
 
 typedef struct InterpExit {
     TranslationBlock *last_tb; /* the TB whose exit was taken */

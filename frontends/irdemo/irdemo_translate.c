@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/translator.h"
 #include "frontends/irdemo/irdemo.h"
 
@@ -198,6 +199,11 @@ static void (*const irdemo_routines[R_NUM_ROUTINES])(IrBlock *) = {
     [R_DEC_LOOP] = gen_dec_loop,
 };
 
+static const char *const irdemo_routine_names[R_NUM_ROUTINES] = {
+    "start", "loop", "prime", "mark_init", "mark", "next", "done",
+    "count", "end",  "exit", "puts",  "dec",       "dec_loop",
+};
+
 static uint64_t irdemo_raise_illegal(struct CPUState *cpu)
 {
     cpu_raise_exception(cpu, IRDEMO_EXCP_ILLEGAL);
@@ -216,6 +222,8 @@ void irdemo_translate(TranslateContext *ctx)
     IrBlock *b = ctx->block;
     uint8_t routine = translator_ldub(ctx, ctx->pc);
     ir_insn_start(b, ctx->pc, 0, 0);
+    LOG_MASK(LOG_IN_ASM, "IN: 0x%08llx: %02x  %s\n", (unsigned long long)ctx->pc, routine,
+             routine < R_NUM_ROUTINES ? irdemo_routine_names[routine] : "(illegal)");
     if (routine < R_NUM_ROUTINES) {
         irdemo_routines[routine](b);
     } else {
