@@ -20,32 +20,32 @@ struct AddressSpace;
 struct GdbRegInfo;
 
 /* ---- soft TLB layout (shared by softmmu and both backends) ---- */
-#define TLB_BITS 8
-#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_BITS          8
+#define TLB_SIZE          (1u << TLB_BITS)
 #define TLB_MAX_MMU_MODES 8
 
 /* Flag bits in the low bits of a TLB tag.  They sit below the smallest
  * page (S/370: 2 KiB, page_bits 11) and above the largest alignment mask
  * (64 bytes), so one compare of (masked vaddr) against the tag decides the
  * fast path: any flag set makes the compare fail.  See softmmu/tlb.h. */
-#define TLB_INVALID (1ull << 10)  /* no mapping */
-#define TLB_MMIO (1ull << 9)      /* not RAM: go through the slow path */
-#define TLB_NOTDIRTY (1ull << 8)  /* RAM page holding translated code (writes) */
-#define TLB_WATCH (1ull << 7)     /* watchpoint on this page */
+#define TLB_INVALID    (1ull << 10) /* no mapping */
+#define TLB_MMIO       (1ull << 9)  /* not RAM: go through the slow path */
+#define TLB_NOTDIRTY   (1ull << 8)  /* RAM page holding translated code (writes) */
+#define TLB_WATCH      (1ull << 7)  /* watchpoint on this page */
 #define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
 
 typedef struct TlbEntry {
-    uint64_t addr_read;  /* page vaddr | flags, or TLB_INVALID */
+    uint64_t addr_read; /* page vaddr | flags, or TLB_INVALID */
     uint64_t addr_write;
     uint64_t addr_code;
-    uintptr_t addend;    /* host = vaddr + addend, for RAM pages */
+    uintptr_t addend; /* host = vaddr + addend, for RAM pages */
 } TlbEntry;
 
 /* Per-entry side data for the slow path (physical address of the page,
  * the region it maps), parallel to the table. */
 typedef struct TlbFull {
-    uint64_t paddr;      /* physical address of the page */
-    int prot;            /* MMU_PROT_* granted */
+    uint64_t paddr;           /* physical address of the page */
+    int prot;                 /* MMU_PROT_* granted */
     uint64_t large_page_mask; /* reserved for large-page flushes */
 } TlbFull;
 
@@ -76,11 +76,11 @@ typedef struct MMUResult {
 /* ---- translation context passed to ArchOps.translate ---- */
 typedef struct TranslateContext {
     struct CPUState *cpu;
-    IrBlock *block;      /* empty block to fill (frontend's globals table) */
-    uint64_t pc;         /* start pc (virtual) */
+    IrBlock *block; /* empty block to fill (frontend's globals table) */
+    uint64_t pc;    /* start pc (virtual) */
     uint64_t cs_base;
-    uint32_t flags;      /* tb flags from ArchOps.tb_flags */
-    uint32_t max_insns;  /* stop after this many guest instructions */
+    uint32_t flags;     /* tb flags from ArchOps.tb_flags */
+    uint32_t max_insns; /* stop after this many guest instructions */
     /* Set by the frontend: guest bytes covered, and instructions emitted. */
     uint32_t size;
     uint32_t ninsns;
@@ -89,11 +89,11 @@ typedef struct TranslateContext {
 } TranslateContext;
 
 typedef struct ArchOps {
-    const char *name;       /* "s370", "x86", ... */
-    unsigned page_bits;     /* 12 for most, 11 for S/370 */
+    const char *name;   /* "s370", "x86", ... */
+    unsigned page_bits; /* 12 for most, 11 for S/370 */
     bool big_endian;
-    unsigned mmu_modes;     /* number of mmu_idx values used (<= TLB_MAX_MMU_MODES) */
-    size_t cpu_size;        /* sizeof the frontend's cpu struct */
+    unsigned mmu_modes; /* number of mmu_idx values used (<= TLB_MAX_MMU_MODES) */
+    size_t cpu_size;    /* sizeof the frontend's cpu struct */
     const IrGlobalTable *globals;
 
     void (*reset)(struct CPUState *cpu);
@@ -111,8 +111,8 @@ typedef struct ArchOps {
     bool (*has_work)(struct CPUState *cpu);
     /* Translate vaddr; returns 0 and fills *res, or nonzero for a fault.
      * With probe set, never changes guest state (gdbstub, monitor). */
-    int (*mmu_translate)(struct CPUState *cpu, uint64_t vaddr, MMUAccess access,
-                         unsigned mmu_idx, bool probe, MMUResult *res);
+    int (*mmu_translate)(struct CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu_idx,
+                         bool probe, MMUResult *res);
     /* mmu_idx used for code fetch in the current mode. */
     unsigned (*mmu_index)(struct CPUState *cpu, MMUAccess access);
     /* Rebuild the guest pc and deferred state of instruction insn_index of
@@ -133,17 +133,17 @@ typedef struct ArchOps {
 
 /* interrupt_request bits */
 enum {
-    CPU_INTERRUPT_HARD = 1 << 0,  /* maskable external interrupt line */
+    CPU_INTERRUPT_HARD = 1 << 0, /* maskable external interrupt line */
     CPU_INTERRUPT_NMI = 1 << 1,
     CPU_INTERRUPT_RESET = 1 << 2,
     CPU_INTERRUPT_EXITTB = 1 << 3, /* leave the TB chain, nothing to deliver */
     CPU_INTERRUPT_TGT0 = 1 << 8,   /* frontend-defined from here up */
 };
 
-#define EXCP_NONE (-1)
+#define EXCP_NONE      (-1)
 #define EXCP_INTERRUPT 0x10000 /* exit to the loop, no guest exception */
-#define EXCP_HALTED 0x10001
-#define EXCP_DEBUG 0x10002
+#define EXCP_HALTED    0x10001
+#define EXCP_DEBUG     0x10002
 
 /* Counters kept by the cpu loop, shown by info jit and -d cpu. */
 typedef struct CPUStats {
@@ -160,29 +160,29 @@ typedef struct CPUStats {
 #define CPU_INTERP_FRAME_SLOTS (IR_MAX_TEMPS + 8)
 
 typedef struct CPUState {
-    uint64_t pc; /* the guest program counter (frontends bind a global here) */
+    uint64_t pc;                  /* the guest program counter (frontends bind a global here) */
     atomic_int exit_request;      /* leave the TB chain as soon as possible */
     atomic_int interrupt_request; /* CPU_INTERRUPT_* pending */
     bool halted;
-    bool stopped;                 /* paused by the user or the debugger */
-    int exception_index;          /* EXCP_NONE or frontend number */
+    bool stopped;        /* paused by the user or the debugger */
+    int exception_index; /* EXCP_NONE or frontend number */
     int cpu_index;
     unsigned page_bits;
-    uint64_t page_mask;           /* ~(page size - 1) */
+    uint64_t page_mask; /* ~(page size - 1) */
     const ArchOps *arch;
     struct Machine *machine;
-    struct AddressSpace *as;      /* the physical address space it sees */
+    struct AddressSpace *as; /* the physical address space it sees */
 
     /* Execution context: the TB running and the instruction that may fault
      * (set by the backend before slow paths and MAY_RAISE helpers). */
     struct TranslationBlock *current_tb;
     uint32_t fault_insn;
-    uint32_t cflags_next_tb;      /* CF_* for the next translation */
-    IrBlock *translating;         /* block being built, freed if translation faults */
-    uint64_t icount_limit;        /* leave the TB chain when icount reaches this */
+    uint32_t cflags_next_tb; /* CF_* for the next translation */
+    IrBlock *translating;    /* block being built, freed if translation faults */
+    uint64_t icount_limit;   /* leave the TB chain when icount reaches this */
     jmp_buf jmp_env;
 
-    uint64_t icount;              /* guest instructions executed (approx. per TB) */
+    uint64_t icount; /* guest instructions executed (approx. per TB) */
     CPUStats stats;
     struct TranslationBlock **jmp_cache; /* TB_JMP_CACHE_SIZE entries */
 

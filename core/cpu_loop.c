@@ -96,8 +96,8 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
     tb->size_first = ctx.size < room ? ctx.size : (uint32_t)room;
     tb->page_addr[0] = ctx.page_addr[0];
     tb->page_addr[1] = ctx.size > room ? ctx.page_addr[1] : (uint64_t)-1;
-    tb->phys_pc = ctx.page_addr[0] == (uint64_t)-1 ? (uint64_t)-1
-                                                   : ctx.page_addr[0] | (pc & (page_size - 1));
+    tb->phys_pc =
+        ctx.page_addr[0] == (uint64_t)-1 ? (uint64_t)-1 : ctx.page_addr[0] | (pc & (page_size - 1));
     tb->insn_data = tb_collect_insn_data(b, &tb->icount);
     tb->ir = b;
     tb->interp_code = interp_lower(b);
@@ -117,8 +117,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
     return tb;
 }
 
-static bool tb_matches(const TranslationBlock *tb, uint64_t pc, uint64_t cs_base,
-                       uint32_t flags)
+static bool tb_matches(const TranslationBlock *tb, uint64_t pc, uint64_t cs_base, uint32_t flags)
 {
     return tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags && !tb->invalid;
 }

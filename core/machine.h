@@ -25,11 +25,11 @@ typedef struct Machine Machine;
 
 typedef struct MachineClass {
     const char *name;
-    const char *desc;   /* one line, shown by -M help */
-    const char *arch;   /* guest ISA family: "ir", "s370", "x86", ... */
+    const char *desc; /* one line, shown by -M help */
+    const char *arch; /* guest ISA family: "ir", "s370", "x86", ... */
     uint64_t default_ram_size;
     int max_cpus;
-    bool is_default;    /* the machine used without -M */
+    bool is_default; /* the machine used without -M */
     /* When every cpu is halted and none can be woken, end the run with
      * status 0 (boards whose cpus have no interrupt sources). */
     bool exit_on_halt;
@@ -51,8 +51,8 @@ struct Machine {
     struct TbCache *tb_cache;
     struct EventLoop *loop;
     struct Clocks *clocks;
-    struct Device *devices;  /* every realized device, in creation order */
-    int icount_shift;        /* -icount: virtual ns per insn = 1 << shift; -1 off */
+    struct Device *devices; /* every realized device, in creation order */
+    int icount_shift;       /* -icount: virtual ns per insn = 1 << shift; -1 off */
     /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
     bool quit;
     int exit_status;
@@ -77,10 +77,10 @@ void machine_print_list(FILE *out);
 /* Stop the emulator with an exit status (test exit, quit). */
 void machine_request_exit(Machine *m, int status);
 
-#define MACHINE_REGISTER(mc_var)                                                          \
-    __attribute__((constructor)) static void register_machine_##mc_var(void)               \
-    {                                                                                      \
-        machine_register(&mc_var);                                                         \
+#define MACHINE_REGISTER(mc_var)                                                                   \
+    __attribute__((constructor)) static void register_machine_##mc_var(void)                       \
+    {                                                                                              \
+        machine_register(&mc_var);                                                                 \
     }
 
 #endif

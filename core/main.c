@@ -1,8 +1,8 @@
 /*
  * doppel: parse the command line, build the machine, run it.
  */
-#include <stdio.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +85,8 @@ int main(int argc, char **argv)
         }
     }
     if (o.start_stopped)
-        for (int i = 0; i < m->ncpus; i++) m->cpus[i]->stopped = true;
+        for (int i = 0; i < m->ncpus; i++)
+            m->cpus[i]->stopped = true;
 
     int status = machine_run(m);
     machine_destroy(m);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TB_PAGE_BITS 12 /* granularity of the page lists (any guest page size) */
+#define TB_PAGE_BITS      12 /* granularity of the page lists (any guest page size) */
 #define TB_CACHE_MAX_CPUS 64
 
 typedef struct TbPage {
@@ -131,8 +131,7 @@ static TbPage *tb_page_get(TbCache *c, uint64_t key, bool create)
 static int tb_page_slot(const TranslationBlock *tb, uint64_t key)
 {
     for (int n = 0; n < 2; n++)
-        if (tb->page_addr[n] != (uint64_t)-1 && (tb->page_addr[n] >> TB_PAGE_BITS) == key)
-            return n;
+        if (tb->page_addr[n] != (uint64_t)-1 && (tb->page_addr[n] >> TB_PAGE_BITS) == key) return n;
     return -1;
 }
 
@@ -218,8 +217,7 @@ TranslationBlock *tb_lookup_hash(TbCache *c, uint64_t pc, uint64_t phys_pc, uint
 {
     uint32_t h = tb_hash(phys_pc, pc, flags, cs_base) & (c->nbuckets - 1);
     for (TranslationBlock *tb = c->buckets[h]; tb; tb = tb->hash_next)
-        if (tb->pc == pc && tb->phys_pc == phys_pc && tb->cs_base == cs_base &&
-            tb->flags == flags)
+        if (tb->pc == pc && tb->phys_pc == phys_pc && tb->cs_base == cs_base && tb->flags == flags)
             return tb;
     return NULL;
 }
@@ -304,8 +302,7 @@ void tb_invalidate(TbCache *c, TranslationBlock *tb)
 static bool tb_overlaps(const TranslationBlock *tb, uint64_t key, uint64_t start, uint64_t end)
 {
     for (int n = 0; n < 2; n++) {
-        if (tb->page_addr[n] == (uint64_t)-1 || (tb->page_addr[n] >> TB_PAGE_BITS) != key)
-            continue;
+        if (tb->page_addr[n] == (uint64_t)-1 || (tb->page_addr[n] >> TB_PAGE_BITS) != key) continue;
         uint64_t s, e;
         tb_code_range(tb, n, &s, &e);
         if (s < end && start < e) return true;

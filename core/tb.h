@@ -18,8 +18,8 @@
 #include "core/cpu.h"
 #include "ir/ir.h"
 
-#define TB_JMP_CACHE_BITS 12
-#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_CACHE_BITS  12
+#define TB_JMP_CACHE_SIZE  (1u << TB_JMP_CACHE_BITS)
 #define TB_INSN_DATA_WORDS 3 /* insn_start: pc, aux0, aux1 */
 
 /* cflags */
@@ -47,8 +47,8 @@ struct TranslationBlock {
     uint32_t icount;       /* guest instructions */
     uint64_t *insn_data;   /* icount * TB_INSN_DATA_WORDS */
 
-    IrBlock *ir;           /* the record both tiers consume */
-    void *interp_code;     /* backends/interp bytecode */
+    IrBlock *ir;       /* the record both tiers consume */
+    void *interp_code; /* backends/interp bytecode */
     void (*interp_free)(void *);
     _Atomic(void *) native; /* tier-1 entry, installed by the compile thread */
     atomic_uint_fast64_t exec_count;

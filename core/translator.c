@@ -37,7 +37,7 @@ bool translator_can_fetch(TranslateContext *ctx, uint64_t vaddr, unsigned len)
 {
     CPUState *cpu = ctx->cpu;
     uint64_t first = translator_page(ctx, ctx->pc);
-    for (uint64_t a = vaddr; ; a = translator_page(ctx, a) + (1ull << cpu->page_bits)) {
+    for (uint64_t a = vaddr;; a = translator_page(ctx, a) + (1ull << cpu->page_bits)) {
         uint64_t page = translator_page(ctx, a);
         if (page != first) {
             /* A block spans at most two pages. */

@@ -30,7 +30,8 @@ static uint64_t machine_icount(void *opaque)
 {
     Machine *m = opaque;
     uint64_t n = 0;
-    for (int i = 0; i < m->ncpus; i++) n += m->cpus[i]->icount;
+    for (int i = 0; i < m->ncpus; i++)
+        n += m->cpus[i]->icount;
     return n;
 }
 
@@ -61,8 +62,8 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
 
     int smp = opts && opts->smp ? opts->smp : 1;
     if (smp > mc->max_cpus) {
-        fprintf(stderr, "doppel: -smp %d: machine '%s' supports at most %d cpus\n", smp,
-                mc->name, mc->max_cpus);
+        fprintf(stderr, "doppel: -smp %d: machine '%s' supports at most %d cpus\n", smp, mc->name,
+                mc->max_cpus);
         machine_destroy(m);
         return NULL;
     }

@@ -78,18 +78,21 @@ typedef enum IrMemOp {
     IR_MO_16 = 1,
     IR_MO_32 = 2,
     IR_MO_64 = 3,
-    IR_MO_SIZE = 3,     /* log2 of the access size in bytes */
-    IR_MO_SIGN = 1 << 2, /* sign-extend a load to the op's type */
-    IR_MO_BE = 1 << 3,   /* guest big-endian (default little-endian) */
+    IR_MO_SIZE = 3,       /* log2 of the access size in bytes */
+    IR_MO_SIGN = 1 << 2,  /* sign-extend a load to the op's type */
+    IR_MO_BE = 1 << 3,    /* guest big-endian (default little-endian) */
     IR_MO_ALIGN = 1 << 4, /* misaligned access raises (natural alignment) */
 } IrMemOp;
 
-static inline unsigned ir_memop_size(unsigned mo) { return 1u << (mo & IR_MO_SIZE); }
+static inline unsigned ir_memop_size(unsigned mo)
+{
+    return 1u << (mo & IR_MO_SIZE);
+}
 
 /* Exit codes of exit_tb, returned to the cpu loop. */
 typedef enum IrExitCode {
-    IR_EXIT_NORMAL = 0, /* pc is in cpu state; look up the next block */
-    IR_EXIT_HALT = 1,   /* the guest stopped (wait state, hlt): cpu->halted set by a helper */
+    IR_EXIT_NORMAL = 0,  /* pc is in cpu state; look up the next block */
+    IR_EXIT_HALT = 1,    /* the guest stopped (wait state, hlt): cpu->halted set by a helper */
     IR_EXIT_REQUEST = 2, /* leave to the loop: state changed (mode, irq mask, TLB) */
 } IrExitCode;
 
@@ -139,12 +142,21 @@ enum {
     IR_VAL_KIND_MASK = 3u << 30,
     IR_VAL_INDEX_MASK = ~(3u << 30),
 };
-#define IR_ENV ((IrVal)(IR_VAL_SPECIAL | 0))
+#define IR_ENV  ((IrVal)(IR_VAL_SPECIAL | 0))
 #define IR_NONE ((IrVal)(IR_VAL_SPECIAL | 1))
 
-static inline uint32_t ir_val_kind(IrVal v) { return v & IR_VAL_KIND_MASK; }
-static inline uint32_t ir_val_index(IrVal v) { return v & IR_VAL_INDEX_MASK; }
-static inline IrVal ir_global(uint32_t index) { return IR_VAL_GLOBAL | index; }
+static inline uint32_t ir_val_kind(IrVal v)
+{
+    return v & IR_VAL_KIND_MASK;
+}
+static inline uint32_t ir_val_index(IrVal v)
+{
+    return v & IR_VAL_INDEX_MASK;
+}
+static inline IrVal ir_global(uint32_t index)
+{
+    return IR_VAL_GLOBAL | index;
+}
 
 /* A global: a guest state field at a fixed offset from the cpu-state base. */
 typedef struct IrGlobal {
@@ -220,8 +232,14 @@ IrBlock *ir_block_clone(const IrBlock *b);
 
 IrVal ir_temp(IrBlock *b, IrType type);
 IrVal ir_const(IrBlock *b, IrType type, uint64_t value);
-static inline IrVal ir_i32(IrBlock *b, uint32_t v) { return ir_const(b, IR_I32, v); }
-static inline IrVal ir_i64(IrBlock *b, uint64_t v) { return ir_const(b, IR_I64, v); }
+static inline IrVal ir_i32(IrBlock *b, uint32_t v)
+{
+    return ir_const(b, IR_I32, v);
+}
+static inline IrVal ir_i64(IrBlock *b, uint64_t v)
+{
+    return ir_const(b, IR_I64, v);
+}
 uint32_t ir_label_new(IrBlock *b);
 
 /* Type of any value in block b (IR_ENV is IR_PTR). */
@@ -241,8 +259,7 @@ void ir_mov(IrBlock *b, IrType t, IrVal d, IrVal a);
 void ir_extract(IrBlock *b, IrOpcode opc, IrType t, IrVal d, IrVal a, unsigned pos, unsigned len);
 void ir_deposit(IrBlock *b, IrType t, IrVal d, IrVal a, IrVal v, unsigned pos, unsigned len);
 void ir_setcond(IrBlock *b, IrType t, IrCond c, IrVal d, IrVal x, IrVal y);
-void ir_movcond(IrBlock *b, IrType t, IrCond c, IrVal d, IrVal c1, IrVal c2, IrVal v1,
-                IrVal v2);
+void ir_movcond(IrBlock *b, IrType t, IrCond c, IrVal d, IrVal c1, IrVal c2, IrVal v1, IrVal v2);
 void ir_add_carry(IrBlock *b, IrType t, IrVal d, IrVal cout, IrVal x, IrVal y, IrVal cin);
 void ir_sub_borrow(IrBlock *b, IrType t, IrVal d, IrVal bout, IrVal x, IrVal y, IrVal bin);
 void ir_ld(IrBlock *b, IrType t, IrVal d, IrVal addr, unsigned memop, unsigned mmu_idx);
@@ -271,9 +288,9 @@ void ir_print_op(const IrBlock *b, const IrOp *op, FILE *out);
 const char *ir_cond_name(IrCond c);
 
 /* ---- passes (ir_fold.c, ir_dce.c, ir_dse.c) ---- */
-void ir_pass_fold(IrBlock *b);              /* constant folding and copy propagation of constants */
-void ir_pass_dead_temps(IrBlock *b);        /* remove ops whose outputs are unused temps */
+void ir_pass_fold(IrBlock *b);       /* constant folding and copy propagation of constants */
+void ir_pass_dead_temps(IrBlock *b); /* remove ops whose outputs are unused temps */
 void ir_pass_dead_global_stores(IrBlock *b); /* remove global writes overwritten before any read */
-void ir_optimize(IrBlock *b);               /* the standard pipeline: all of the above */
+void ir_optimize(IrBlock *b);                /* the standard pipeline: all of the above */
 
 #endif

@@ -15,7 +15,7 @@
 #include "softmmu/memory.h"
 
 #define IR_DEMO_DEFAULT_LIMIT 2000u
-#define IR_DEMO_SIEVE 0x1000u
+#define IR_DEMO_SIEVE         0x1000u
 
 typedef struct IrDemoBoard {
     MemoryRegion ram, rom;
@@ -29,13 +29,15 @@ static bool ir_demo_limit(const Machine *m, uint32_t *limit)
     char *end;
     unsigned long v = strtoul(arg, &end, 0);
     if (*arg == '\0' || *end != '\0' || v < 2 || v > 0xffffffffu) {
-        fprintf(stderr, "doppel: -append: ir-demo expects the sieve bound, a number >= 2 (got '%s')\n",
+        fprintf(stderr,
+                "doppel: -append: ir-demo expects the sieve bound, a number >= 2 (got '%s')\n",
                 arg);
         return false;
     }
     if (v + IR_DEMO_SIEVE > m->ram_size) {
-        fprintf(stderr, "doppel: -append %lu: the sieve needs more RAM than -m gives (%llu bytes)\n",
-                v, (unsigned long long)m->ram_size);
+        fprintf(stderr,
+                "doppel: -append %lu: the sieve needs more RAM than -m gives (%llu bytes)\n", v,
+                (unsigned long long)m->ram_size);
         return false;
     }
     *limit = (uint32_t)v;
@@ -47,9 +49,11 @@ static bool ir_demo_check_boot_options(const Machine *m)
 {
     const Options *o = m->opts;
     if (!o) return true;
-    const char *given = o->bios ? "-bios" : o->kernel ? "-kernel" : o->initrd ? "-initrd"
-                                                    : o->dtb    ? "-dtb"
-                                                                : NULL;
+    const char *given = o->bios     ? "-bios"
+                        : o->kernel ? "-kernel"
+                        : o->initrd ? "-initrd"
+                        : o->dtb    ? "-dtb"
+                                    : NULL;
     if (!given) return true;
     fprintf(stderr, "doppel: %s: machine ir-demo runs its built-in program and loads no images\n",
             given);

@@ -73,11 +73,11 @@ struct MemoryRegion {
     MemoryRegionKind kind;
     const char *name;
     uint64_t size;
-    uint8_t *host;             /* RAM/ROM backing */
-    uint8_t *code_bitmap;      /* RAM/ROM: one bit per 2 KiB page "may hold translated code" */
+    uint8_t *host;        /* RAM/ROM backing */
+    uint8_t *code_bitmap; /* RAM/ROM: one bit per 2 KiB page "may hold translated code" */
     const MemoryRegionOps *ops;
     void *opaque;
-    MemoryRegion *alias;       /* MR_ALIAS target */
+    MemoryRegion *alias; /* MR_ALIAS target */
     uint64_t alias_offset;
     /* placement in the parent container */
     MemoryRegion *parent;
@@ -105,14 +105,14 @@ typedef struct AddressSpace {
     const char *name;
     MemoryRegion *root;
     FlatView *view;
-    struct CPUState **cpus;  /* cpus whose TLBs map this space */
+    struct CPUState **cpus; /* cpus whose TLBs map this space */
     unsigned ncpus;
-    void *tb_cache;          /* struct TbCache *, for code invalidation */
+    void *tb_cache; /* struct TbCache *, for code invalidation */
 } AddressSpace;
 
 typedef enum MemTxResult {
     MEMTX_OK = 0,
-    MEMTX_ERROR = 1,       /* device error */
+    MEMTX_ERROR = 1,        /* device error */
     MEMTX_DECODE_ERROR = 2, /* nothing mapped */
 } MemTxResult;
 
@@ -141,8 +141,8 @@ uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t paddr, uint64_t len, b
 MemTxResult address_space_rw(AddressSpace *as, uint64_t paddr, void *buf, uint64_t len,
                              bool is_write);
 /* Sized access in the given endianness (for devices and the monitor). */
-MemTxResult address_space_read_val(AddressSpace *as, uint64_t paddr, unsigned size,
-                                   bool big_endian, uint64_t *val);
+MemTxResult address_space_read_val(AddressSpace *as, uint64_t paddr, unsigned size, bool big_endian,
+                                   uint64_t *val);
 MemTxResult address_space_write_val(AddressSpace *as, uint64_t paddr, unsigned size,
                                     bool big_endian, uint64_t val);
 /* Write into ROM too (firmware loading). */

@@ -114,8 +114,8 @@ static inline void softmmu_store_host(void *p, uint64_t v, unsigned memop)
 }
 
 /* The fast path: one compare, then a host access. */
-static inline uint64_t softmmu_load(CPUState *cpu, uint64_t addr, unsigned memop,
-                                    unsigned mmu_idx, uint32_t insn)
+static inline uint64_t softmmu_load(CPUState *cpu, uint64_t addr, unsigned memop, unsigned mmu_idx,
+                                    uint32_t insn)
 {
     TlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
     if (__builtin_expect(e->addr_read == tlb_compare_value(cpu, addr, memop), 1))

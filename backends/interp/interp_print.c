@@ -39,8 +39,8 @@ void interp_code_print(const void *code, FILE *out)
                 in->o[1], in->o[2], in->o[3], in->imm);
         if (h < INTERP_NUM_HANDLERS && interp_has_extension(h) && i + 1 < c->ninsns) {
             const uint32_t *x = c->insns[++i].ext;
-            fprintf(out, "  %4u    .ext %u %u %u %u %u %u %u %u\n", i, x[0], x[1], x[2], x[3],
-                    x[4], x[5], x[6], x[7]);
+            fprintf(out, "  %4u    .ext %u %u %u %u %u %u %u %u\n", i, x[0], x[1], x[2], x[3], x[4],
+                    x[5], x[6], x[7]);
         }
     }
 }

@@ -22,11 +22,11 @@ typedef struct IrDemoCPU {
 } IrDemoCPU;
 
 /* Physical (= virtual) memory map of the ir-demo machine. */
-#define IRDEMO_RAM_BASE 0x00000000ull
+#define IRDEMO_RAM_BASE  0x00000000ull
 #define IRDEMO_UART_BASE 0xfffe0000ull
 #define IRDEMO_EXIT_BASE 0xfffd0000ull
-#define IRDEMO_ROM_BASE 0xffff0000ull
-#define IRDEMO_ROM_SIZE 0x1000ull
+#define IRDEMO_ROM_BASE  0xffff0000ull
+#define IRDEMO_ROM_SIZE  0x1000ull
 
 /* Guest exceptions. */
 enum {

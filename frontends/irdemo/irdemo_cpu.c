@@ -11,7 +11,10 @@
 extern const IrGlobalTable irdemo_globals;
 void irdemo_translate(TranslateContext *ctx);
 
-static IrDemoCPU *irdemo_cpu(CPUState *cpu) { return (IrDemoCPU *)cpu; }
+static IrDemoCPU *irdemo_cpu(CPUState *cpu)
+{
+    return (IrDemoCPU *)cpu;
+}
 
 static void irdemo_reset(CPUState *cpu)
 {
@@ -38,10 +41,13 @@ static void irdemo_do_interrupt(CPUState *cpu)
     cpu->halted = true;
 }
 
-static bool irdemo_has_work(CPUState *cpu) { return false; }
+static bool irdemo_has_work(CPUState *cpu)
+{
+    return false;
+}
 
-static int irdemo_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access,
-                                unsigned mmu_idx, bool probe, MMUResult *res)
+static int irdemo_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu_idx,
+                                bool probe, MMUResult *res)
 {
     res->paddr = vaddr;
     res->prot = MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
@@ -49,7 +55,10 @@ static int irdemo_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access,
     return 0;
 }
 
-static unsigned irdemo_mmu_index(CPUState *cpu, MMUAccess access) { return 0; }
+static unsigned irdemo_mmu_index(CPUState *cpu, MMUAccess access)
+{
+    return 0;
+}
 
 static void irdemo_restore_state(CPUState *cpu, const uint64_t *insn_data)
 {
@@ -67,9 +76,12 @@ static void irdemo_dump_state(CPUState *cpu, FILE *out)
 static int irdemo_gdb_read_reg(CPUState *cpu, uint8_t *buf, int reg)
 {
     uint64_t v;
-    if (reg < IRDEMO_NREGS) v = irdemo_cpu(cpu)->r[reg];
-    else if (reg == IRDEMO_NREGS) v = cpu->pc;
-    else return 0;
+    if (reg < IRDEMO_NREGS)
+        v = irdemo_cpu(cpu)->r[reg];
+    else if (reg == IRDEMO_NREGS)
+        v = cpu->pc;
+    else
+        return 0;
     memcpy(buf, &v, 8);
     return 8;
 }
@@ -78,9 +90,12 @@ static int irdemo_gdb_write_reg(CPUState *cpu, const uint8_t *buf, int reg)
 {
     uint64_t v;
     memcpy(&v, buf, 8);
-    if (reg < IRDEMO_NREGS) irdemo_cpu(cpu)->r[reg] = v;
-    else if (reg == IRDEMO_NREGS) cpu->pc = v;
-    else return 0;
+    if (reg < IRDEMO_NREGS)
+        irdemo_cpu(cpu)->r[reg] = v;
+    else if (reg == IRDEMO_NREGS)
+        cpu->pc = v;
+    else
+        return 0;
     return 8;
 }
 

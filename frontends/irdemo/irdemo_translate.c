@@ -29,31 +29,47 @@ enum {
 };
 
 /* ROM layout: routine bytes at 0.., data below. */
-#define ROM_LIMIT 0x80       /* u32: the sieve bound */
-#define ROM_BANNER 0x100     /* NUL-terminated strings */
+#define ROM_LIMIT      0x80  /* u32: the sieve bound */
+#define ROM_BANNER     0x100 /* NUL-terminated strings */
 #define ROM_COUNT_TEXT 0x180
-#define ROM_NEWLINE 0x1c0
-#define RAM_DIGITS_END 0x100 /* decimal conversion buffer ends here */
-#define RAM_SIEVE 0x1000     /* one byte per number: nonzero = composite */
+#define ROM_NEWLINE    0x1c0
+#define RAM_DIGITS_END 0x100  /* decimal conversion buffer ends here */
+#define RAM_SIEVE      0x1000 /* one byte per number: nonzero = composite */
 
-#define UART_THR 0
-#define UART_LSR 5
+#define UART_THR      0
+#define UART_LSR      5
 #define UART_LSR_THRE 0x20
 
 static const IrGlobal irdemo_global_list[] = {
     {"pc", IR_I64, offsetof(IrDemoCPU, common.pc)},
-#define R(n) {"r" #n, IR_I64, offsetof(IrDemoCPU, r[n])}
-    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7),
+#define R(n)                                                                                       \
+    {                                                                                              \
+        "r" #n, IR_I64, offsetof(IrDemoCPU, r[n])                                                  \
+    }
+    R(0),
+    R(1),
+    R(2),
+    R(3),
+    R(4),
+    R(5),
+    R(6),
+    R(7),
 #undef R
 };
 const IrGlobalTable irdemo_globals = {irdemo_global_list,
                                       sizeof irdemo_global_list / sizeof irdemo_global_list[0]};
 
-#define G_PC ir_global(0)
+#define G_PC   ir_global(0)
 #define G_R(n) ir_global(1 + (n))
 
-static IrVal k(IrBlock *b, uint64_t v) { return ir_i64(b, v); }
-static uint64_t rom(uint64_t off) { return IRDEMO_ROM_BASE + off; }
+static IrVal k(IrBlock *b, uint64_t v)
+{
+    return ir_i64(b, v);
+}
+static uint64_t rom(uint64_t off)
+{
+    return IRDEMO_ROM_BASE + off;
+}
 
 /* pc <- target; leave through exit slot. */
 static void jump(IrBlock *b, unsigned slot, unsigned routine)
@@ -129,7 +145,10 @@ static void gen_next(IrBlock *b)
     jump(b, 0, R_LOOP);
 }
 
-static void gen_done(IrBlock *b) { call_puts(b, ROM_COUNT_TEXT, R_COUNT); }
+static void gen_done(IrBlock *b)
+{
+    call_puts(b, ROM_COUNT_TEXT, R_COUNT);
+}
 
 static void gen_count(IrBlock *b)
 {
@@ -138,7 +157,10 @@ static void gen_count(IrBlock *b)
     jump(b, 0, R_DEC);
 }
 
-static void gen_end(IrBlock *b) { call_puts(b, ROM_NEWLINE, R_EXIT); }
+static void gen_end(IrBlock *b)
+{
+    call_puts(b, ROM_NEWLINE, R_EXIT);
+}
 
 static void gen_exit(IrBlock *b)
 {
@@ -192,16 +214,16 @@ static void gen_dec_loop(IrBlock *b)
 }
 
 static void (*const irdemo_routines[R_NUM_ROUTINES])(IrBlock *) = {
-    [R_START] = gen_start,         [R_LOOP] = gen_loop,     [R_PRIME] = gen_prime,
-    [R_MARK_INIT] = gen_mark_init, [R_MARK] = gen_mark,     [R_NEXT] = gen_next,
-    [R_DONE] = gen_done,           [R_COUNT] = gen_count,   [R_END] = gen_end,
-    [R_EXIT] = gen_exit,           [R_PUTS] = gen_puts,     [R_DEC] = gen_dec,
+    [R_START] = gen_start,         [R_LOOP] = gen_loop,   [R_PRIME] = gen_prime,
+    [R_MARK_INIT] = gen_mark_init, [R_MARK] = gen_mark,   [R_NEXT] = gen_next,
+    [R_DONE] = gen_done,           [R_COUNT] = gen_count, [R_END] = gen_end,
+    [R_EXIT] = gen_exit,           [R_PUTS] = gen_puts,   [R_DEC] = gen_dec,
     [R_DEC_LOOP] = gen_dec_loop,
 };
 
 static const char *const irdemo_routine_names[R_NUM_ROUTINES] = {
-    "start", "loop", "prime", "mark_init", "mark", "next", "done",
-    "count", "end",  "exit", "puts",  "dec",       "dec_loop",
+    "start", "loop", "prime", "mark_init", "mark", "next",     "done",
+    "count", "end",  "exit",  "puts",      "dec",  "dec_loop",
 };
 
 static uint64_t irdemo_raise_illegal(struct CPUState *cpu)
@@ -238,8 +260,10 @@ uint32_t irdemo_program_image(uint8_t *buf, uint32_t len, uint32_t prime_limit)
 {
     if (len < IRDEMO_ROM_SIZE) return 0;
     memset(buf, 0xff, IRDEMO_ROM_SIZE);
-    for (unsigned i = 0; i < R_NUM_ROUTINES; i++) buf[i] = (uint8_t)i;
-    for (int i = 0; i < 4; i++) buf[ROM_LIMIT + i] = (uint8_t)(prime_limit >> (8 * i));
+    for (unsigned i = 0; i < R_NUM_ROUTINES; i++)
+        buf[i] = (uint8_t)i;
+    for (int i = 0; i < 4; i++)
+        buf[ROM_LIMIT + i] = (uint8_t)(prime_limit >> (8 * i));
     char banner[ROM_COUNT_TEXT - ROM_BANNER];
     snprintf(banner, sizeof banner, "doppel ir-demo: primes below %u:\n", prime_limit);
     memcpy(buf + ROM_BANNER, banner, strlen(banner) + 1);

@@ -37,7 +37,10 @@ static const IrGlobalTable tisa_globals = {tisa_global_list, 3};
 #define G_R0 ir_global(1)
 #define G_R1 ir_global(2)
 
-static uint64_t tisa_illegal(CPUState *cpu) { cpu_raise_exception(cpu, TISA_EXCP_ILLEGAL); }
+static uint64_t tisa_illegal(CPUState *cpu)
+{
+    cpu_raise_exception(cpu, TISA_EXCP_ILLEGAL);
+}
 static const IrHelper tisa_helper_illegal = {"tisa_illegal", (void (*)(void))tisa_illegal,
                                              IR_CALL_MAY_RAISE | IR_CALL_NORETURN, IR_VOID, 0};
 
@@ -67,7 +70,10 @@ static void tisa_translate(TranslateContext *ctx)
         case 6: ir_mov(b, IR_I64, G_R1, ir_i64(b, a16)); break;
         case 2: ir_st(b, IR_I64, G_R1, ir_i64(b, a16), IR_MO_8, 0); break;
         case 7: ir_ld(b, IR_I64, G_R1, ir_i64(b, a16), IR_MO_8, 0); break;
-        case 3: tisa_jump(b, 0, a16); ctx->size = (uint32_t)(next - ctx->pc); return;
+        case 3:
+            tisa_jump(b, 0, a16);
+            ctx->size = (uint32_t)(next - ctx->pc);
+            return;
         case 5: {
             uint32_t taken = ir_label_new(b);
             ir_brcond(b, IR_I64, IR_GEU, G_R0, ir_i64(b, 50), taken);
@@ -129,11 +135,26 @@ static int tisa_mmu(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned id
     return 0;
 }
 
-static bool tisa_has_work(CPUState *cpu) { return false; }
-static unsigned tisa_mmu_index(CPUState *cpu, MMUAccess a) { return 0; }
-static void tisa_restore(CPUState *cpu, const uint64_t *d) { cpu->pc = d[0]; }
-static void tisa_reset(CPUState *cpu) { cpu->pc = 0; }
-static void tisa_dump(CPUState *cpu, FILE *f) { fprintf(f, "pc=%llx\n", (unsigned long long)cpu->pc); }
+static bool tisa_has_work(CPUState *cpu)
+{
+    return false;
+}
+static unsigned tisa_mmu_index(CPUState *cpu, MMUAccess a)
+{
+    return 0;
+}
+static void tisa_restore(CPUState *cpu, const uint64_t *d)
+{
+    cpu->pc = d[0];
+}
+static void tisa_reset(CPUState *cpu)
+{
+    cpu->pc = 0;
+}
+static void tisa_dump(CPUState *cpu, FILE *f)
+{
+    fprintf(f, "pc=%llx\n", (unsigned long long)cpu->pc);
+}
 
 static const ArchOps tisa_ops = {
     .name = "tisa",
@@ -168,8 +189,13 @@ static void tisa_board_finalize(Machine *m)
 }
 
 static const MachineClass tisa_board = {
-    .name = "tisa-test", .desc = "test", .arch = "tisa", .default_ram_size = 0x8000,
-    .max_cpus = 1, .init = tisa_board_init, .finalize = tisa_board_finalize,
+    .name = "tisa-test",
+    .desc = "test",
+    .arch = "tisa",
+    .default_ram_size = 0x8000,
+    .max_cpus = 1,
+    .init = tisa_board_init,
+    .finalize = tisa_board_finalize,
 };
 
 static Machine *tisa_machine(const uint8_t *code, size_t len, uint64_t at)
@@ -183,7 +209,8 @@ static Machine *tisa_machine(const uint8_t *code, size_t len, uint64_t at)
 static TisaCPU *tisa_run(Machine *m)
 {
     CPUState *cpu = m->cpus[0];
-    for (int i = 0; i < 1000 && !cpu->halted; i++) cpu_exec(cpu, 100000);
+    for (int i = 0; i < 1000 && !cpu->halted; i++)
+        cpu_exec(cpu, 100000);
     cr_assert(cpu->halted, "cpu did not halt");
     return (TisaCPU *)cpu;
 }

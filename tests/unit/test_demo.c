@@ -28,7 +28,8 @@ Test(demo, primes_below_2000)
     static char out[65536];
     int st = run_doppel("-nographic", out, sizeof out);
     cr_assert_eq(st, 0, "exit %d, output:\n%s", st, out);
-    cr_assert_not_null(strstr(out, "doppel ir-demo: primes below 2000:\n2 3 5 7 11 13 "), "%s", out);
+    cr_assert_not_null(strstr(out, "doppel ir-demo: primes below 2000:\n2 3 5 7 11 13 "), "%s",
+                       out);
     cr_assert_not_null(strstr(out, " 1987 1993 1997 1999 \nprimes found: 303 \n"), "%s", out);
 }
 

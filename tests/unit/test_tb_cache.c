@@ -35,7 +35,8 @@ Test(tb_cache, many_tbs_survive_resizing)
 {
     TbCache *c = tb_cache_new();
     enum { N = 40000 };
-    for (uint64_t i = 0; i < N; i++) tb_insert(c, mk_tb(i * 4, 0x100000 + i * 4, 4, 4, -1));
+    for (uint64_t i = 0; i < N; i++)
+        tb_insert(c, mk_tb(i * 4, 0x100000 + i * 4, 4, 4, -1));
     for (uint64_t i = 0; i < N; i += 97)
         cr_assert_not_null(tb_lookup_hash(c, i * 4, 0x100000 + i * 4, 0, 0));
     TbCacheStats s;
