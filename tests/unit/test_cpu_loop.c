@@ -326,3 +326,91 @@ Test(cpu_loop, tb_flush_then_run_again)
     cr_assert_eq(s.live, 1);
     machine_destroy(m);
 }
+
+/* ---- the main loop: slices, timers, interrupts, icount ---- */
+
+#include "core/clock.h"
+#include "core/event_loop.h"
+
+static uint64_t icount_of_machine(void *opaque)
+{
+    return ((Machine *)opaque)->cpus[0]->icount;
+}
+
+static void stop_machine(void *opaque)
+{
+    machine_request_exit(opaque, 3);
+}
+
+Test(cpu_loop, endless_guest_loop_still_serves_timers)
+{
+    Machine *m = tisa_machine((const uint8_t[]){3, 0, 0}, 3, 0); /* jump 0, forever */
+    Timer *t = timer_new(m->clocks, CLK_REALTIME, stop_machine, m);
+    timer_mod(t, clock_get_ns(m->clocks, CLK_REALTIME) + 20 * 1000 * 1000);
+    cr_assert_eq(machine_run(m), 3);
+    cr_assert_gt(m->cpus[0]->icount, 0);
+    timer_free(t);
+    machine_destroy(m);
+}
+
+static void raise_irq(void *opaque)
+{
+    cpu_interrupt(opaque, CPU_INTERRUPT_HARD);
+}
+
+static bool tisa_take_irq(CPUState *cpu)
+{
+    if (!(atomic_load(&cpu->interrupt_request) & CPU_INTERRUPT_HARD)) return false;
+    cpu_reset_interrupt(cpu, CPU_INTERRUPT_HARD);
+    ((TisaCPU *)cpu)->r1 = cpu->pc; /* where it was interrupted */
+    cpu->pc = 0x100;
+    return true;
+}
+
+Test(cpu_loop, interrupt_breaks_a_chained_loop)
+{
+    ArchOps ops = tisa_ops;
+    ops.check_interrupts = tisa_take_irq;
+    Machine *m = tisa_machine((const uint8_t[]){1, 1, 3, 0, 0}, 5, 0); /* r0++ forever */
+    ((CPUState *)m->cpus[0])->arch = &ops;
+    poke(m, 0x100, (const uint8_t[]){4}, 1);
+    Timer *t = timer_new(m->clocks, CLK_REALTIME, raise_irq, m->cpus[0]);
+    timer_mod(t, clock_get_ns(m->clocks, CLK_REALTIME) + 5 * 1000 * 1000);
+    for (int i = 0; i < 100000 && !m->cpus[0]->halted; i++) {
+        cpu_exec(m->cpus[0], CPU_SLICE_INSNS);
+        event_loop_poll(m->loop, 0);
+    }
+    TisaCPU *c = (TisaCPU *)m->cpus[0];
+    cr_assert(c->common.halted, "interrupt never taken");
+    cr_assert_eq(c->common.pc, 0x100);
+    cr_assert(c->r1 == 0 || c->r1 == 2, "interrupted between instructions, at %llu",
+              (unsigned long long)c->r1);
+    cr_assert_gt(c->r0, 0);
+    cr_assert_eq(c->common.stats.interrupts, 1);
+    timer_free(t);
+    machine_destroy(m);
+}
+
+/* With icount, guest time is instructions: a virtual timer fires after the
+ * same number of instructions on every run. */
+static uint64_t icount_run(void)
+{
+    Machine *m = tisa_machine((const uint8_t[]){1, 1, 3, 0, 0}, 5, 0);
+    m->icount_shift = 2;
+    clocks_set_icount_source(m->clocks, icount_of_machine, m, 2);
+    Timer *t = timer_new(m->clocks, CLK_VIRTUAL, stop_machine, m);
+    timer_mod(t, 4 * 100000); /* 100000 instructions */
+    cr_assert_eq(machine_run(m), 3);
+    uint64_t n = m->cpus[0]->icount;
+    timer_free(t);
+    machine_destroy(m);
+    return n;
+}
+
+Test(cpu_loop, icount_is_deterministic)
+{
+    uint64_t a = icount_run(), b = icount_run();
+    cr_assert_eq(a, b);
+    cr_assert_geq(a, 100000);
+    cr_assert_lt(a, 100000 + 4, "timer fired late: after %llu instructions", (unsigned long long)a);
+}
