@@ -55,18 +55,15 @@ static IrType fmt_type(unsigned fmt)
 }
 static IrVal reg(IrType t, unsigned n)
 {
-    return t == IR_I64 ? TC_R(n) : TC_W(n);
+    return testcpu_reg(t, n);
 }
 static void set_reg(IrType t, unsigned n, uint64_t v)
 {
-    if (t == IR_I64)
-        tc->r[n] = v;
-    else
-        tc->w[n] = (uint32_t)v;
+    testcpu_set_reg(tc, t, n, v);
 }
 static uint64_t get_reg(IrType t, unsigned n)
 {
-    return t == IR_I64 ? tc->r[n] : tc->w[n];
+    return testcpu_get_reg(tc, t, n);
 }
 
 /* Run one FP op whose value inputs have type in_t and output out_t; rm

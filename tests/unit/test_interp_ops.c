@@ -52,18 +52,15 @@ static int run(IrBlock *b)
 
 static IrVal reg(IrType t, unsigned n)
 {
-    return t == I64 ? TC_R(n) : TC_W(n);
+    return testcpu_reg(t, n);
 }
 static void set_reg(IrType t, unsigned n, uint64_t v)
 {
-    if (t == I64)
-        tc->r[n] = v;
-    else
-        tc->w[n] = (uint32_t)v;
+    testcpu_set_reg(tc, t, n, v);
 }
 static uint64_t get_reg(IrType t, unsigned n)
 {
-    return t == I64 ? tc->r[n] : tc->w[n];
+    return testcpu_get_reg(tc, t, n);
 }
 static uint64_t mask(IrType t, uint64_t v)
 {

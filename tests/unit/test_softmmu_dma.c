@@ -90,25 +90,13 @@ Test(softmmu_dma, ram_ptr_only_inside_one_host_section)
     cr_assert_null(address_space_ram_ptr(&w.as, SM_UNMAPPED, 1, false));
 }
 
-static TranslationBlock *make_tb(TbCache *c, uint64_t phys, uint32_t size)
-{
-    TranslationBlock *tb = tb_alloc();
-    tb->pc = phys;
-    tb->phys_pc = phys;
-    tb->page_addr[0] = phys & ~0xfffull;
-    tb->size = tb->size_first = size;
-    tb_insert(c, tb);
-    memory_mark_code(&w.as, phys, size);
-    return tb;
-}
-
 Test(softmmu_dma, write_into_code_invalidates_only_overlapping_tbs)
 {
     TbCache *c = tb_cache_new();
     w.as.tb_cache = c;
-    TranslationBlock *a = make_tb(c, 0x2000, 16);
-    TranslationBlock *b = make_tb(c, 0x2100, 16);
-    TranslationBlock *far = make_tb(c, 0x2c00, 16);
+    TranslationBlock *a = sm_make_tb(&w, c, 0x2000, 16);
+    TranslationBlock *b = sm_make_tb(&w, c, 0x2100, 16);
+    TranslationBlock *far = sm_make_tb(&w, c, 0x2c00, 16);
     uint8_t patch[4] = {0x90, 0x90, 0x90, 0x90};
     cr_assert_eq(dma_write(&w.as, 0x210c, patch, 4), MEMTX_OK);
     cr_assert_not(a->invalid);
@@ -131,7 +119,7 @@ Test(softmmu_dma, ram_ptr_for_writing_invalidates_code)
 {
     TbCache *c = tb_cache_new();
     w.as.tb_cache = c;
-    TranslationBlock *tb = make_tb(c, 0x4010, 8);
+    TranslationBlock *tb = sm_make_tb(&w, c, 0x4010, 8);
     cr_assert_not_null(address_space_ram_ptr(&w.as, 0x4000, 0x20, false));
     cr_assert_not(tb->invalid, "reading pointers leave code alone");
     cr_assert_not_null(address_space_ram_ptr(&w.as, 0x4000, 0x20, true));

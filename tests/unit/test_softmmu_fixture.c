@@ -126,3 +126,15 @@ void sm_map(SmCpu *c, uint64_t vaddr, uint64_t paddr, int prot, unsigned page_bi
     cr_assert(c->nmap < 16);
     c->map[c->nmap++] = (SmMapping){vaddr, paddr, prot, page_bits};
 }
+
+TranslationBlock *sm_make_tb(SmWorld *w, TbCache *c, uint64_t phys, uint32_t size)
+{
+    TranslationBlock *tb = tb_alloc();
+    tb->pc = phys;
+    tb->phys_pc = phys;
+    tb->page_addr[0] = phys & ~0xfffull;
+    tb->size = tb->size_first = size;
+    tb_insert(c, tb);
+    memory_mark_code(&w->as, phys, size);
+    return tb;
+}

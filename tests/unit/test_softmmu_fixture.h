@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/cpu.h"
+#include "core/tb.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
 
@@ -70,6 +71,8 @@ extern const ArchOps sm_arch_lenient; /* without: misaligned accesses allowed */
 /* Build the map and (if arch) one identity-mapped cpu on it. */
 void sm_world_init(SmWorld *w, const ArchOps *arch);
 void sm_world_fini(SmWorld *w);
+/* A cached TB over [phys, phys+size) on one page, its code marked. */
+TranslationBlock *sm_make_tb(SmWorld *w, TbCache *c, uint64_t phys, uint32_t size);
 /* Give the device new access rules (call before use). */
 void sm_world_set_dev(SmWorld *w, DeviceEndian endian, unsigned min, unsigned max, bool unaligned);
 void sm_map(SmCpu *c, uint64_t vaddr, uint64_t paddr, int prot, unsigned page_bits);

@@ -310,24 +310,12 @@ Test(softmmu_tlb, fill_marks_code_pages_notdirty)
     cr_assert_eq(tlb_entry(cpu, 0, 0x4000)->addr_write, 0x4000 | TLB_NOTDIRTY);
 }
 
-static TranslationBlock *make_tb(TbCache *c, uint64_t phys, uint32_t size)
-{
-    TranslationBlock *tb = tb_alloc();
-    tb->pc = phys;
-    tb->phys_pc = phys;
-    tb->page_addr[0] = phys & ~0xfffull;
-    tb->size = tb->size_first = size;
-    tb_insert(c, tb);
-    memory_mark_code(&w.as, phys, size);
-    return tb;
-}
-
 Test(softmmu_tlb, store_into_code_invalidates_translation)
 {
     TbCache *c = tb_cache_new();
     w.as.tb_cache = c;
-    TranslationBlock *keep = make_tb(c, 0x6100, 8);
-    TranslationBlock *hit = make_tb(c, 0x6900, 8);
+    TranslationBlock *keep = sm_make_tb(&w, c, 0x6100, 8);
+    TranslationBlock *hit = sm_make_tb(&w, c, 0x6900, 8);
     ST(0x6904, 0xdead, IR_MO_16);
     cr_assert(hit->invalid);
     cr_assert_null(tb_lookup_hash(c, 0x6900, 0x6900, 0, 0));

@@ -66,6 +66,23 @@ typedef struct TestCpu {
 #define TESTCPU_OFF_SCRATCH ((uint32_t)offsetof(TestCpu, scratch))
 #define TESTCPU_OFF_BANK    ((uint32_t)offsetof(TestCpu, bank))
 
+/* Register n of type t (r for i64, w for i32): its IR value, and access. */
+static inline IrVal testcpu_reg(IrType t, unsigned n)
+{
+    return t == IR_I64 ? TC_R(n) : TC_W(n);
+}
+static inline void testcpu_set_reg(TestCpu *tc, IrType t, unsigned n, uint64_t v)
+{
+    if (t == IR_I64)
+        tc->r[n] = v;
+    else
+        tc->w[n] = (uint32_t)v;
+}
+static inline uint64_t testcpu_get_reg(const TestCpu *tc, IrType t, unsigned n)
+{
+    return t == IR_I64 ? tc->r[n] : tc->w[n];
+}
+
 TestCpu *testcpu_new(void);
 void testcpu_free(TestCpu *tc);
 const IrGlobalTable *testcpu_globals(void);
