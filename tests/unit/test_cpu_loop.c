@@ -414,3 +414,16 @@ Test(cpu_loop, icount_is_deterministic)
     cr_assert_geq(a, 100000);
     cr_assert_lt(a, 100000 + 4, "timer fired late: after %llu instructions", (unsigned long long)a);
 }
+
+#include "devices/misc/test_exit.h"
+
+/* The test-exit convention (blueprint §8) from guest code: a store to the
+ * register ends the run with status (v << 1) | 1, even mid-loop. */
+Test(cpu_loop, guest_store_to_test_exit_ends_the_run)
+{
+    /* r1 = 0x2a; [0x7f00] = r1; jump 0 */
+    Machine *m = tisa_machine((const uint8_t[]){6, 0x2a, 2, 0x00, 0x7f, 3, 0, 0}, 8, 0);
+    cr_assert_not_null(test_exit_create(m, m->system_memory, 0x7f00));
+    cr_assert_eq(machine_run(m), (0x2a << 1) | 1);
+    machine_destroy(m);
+}
