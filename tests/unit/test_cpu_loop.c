@@ -8,6 +8,8 @@
  * Addresses >= 0x8000 fault (the test MMU), like an unmapped page.
  */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -427,3 +429,36 @@ Test(cpu_loop, guest_store_to_test_exit_ends_the_run)
     cr_assert_eq(machine_run(m), (0x2a << 1) | 1);
     machine_destroy(m);
 }
+
+/* A frontend bug (malformed IR) is caught at translation in debug builds,
+ * with the block printed, before anything runs it. */
+static void tisa_translate_malformed(TranslateContext *ctx)
+{
+    IrBlock *b = ctx->block;
+    ir_insn_start(b, ctx->pc, 0, 0);
+    translator_ldub(ctx, ctx->pc);
+    IrVal never_written = ir_temp(b, IR_I64);
+    ir_op2(b, IR_add, IR_I64, G_R0, G_R0, never_written);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ctx->size = 1;
+    ctx->ninsns = 1;
+}
+
+#ifdef DOPPEL_DEBUG
+Test(cpu_loop, malformed_ir_is_caught_in_debug_builds, .signal = SIGABRT,
+     .init = cr_redirect_stderr)
+{
+    ArchOps ops = tisa_ops;
+    ops.translate = tisa_translate_malformed;
+    Machine *m = tisa_machine((const uint8_t[]){1, 1}, 2, 0);
+    m->cpus[0]->arch = &ops;
+    fprintf(stderr, "\n");
+    cpu_exec(m->cpus[0], 100);
+}
+#else
+Test(cpu_loop, malformed_ir_is_caught_in_debug_builds)
+{
+    (void)tisa_translate_malformed;
+    cr_skip_test("the IR verifier runs at translation in Debug and Sanitize builds only");
+}
+#endif
