@@ -264,6 +264,10 @@ static bool check_op(Verifier *v, uint32_t idx, uint32_t insn)
     }
     if (ir_op_defs[op->opc].flags & IR_OPF_BRANCH) {
         int64_t target = op->opc == IR_br ? op->imm[0] : op->imm[1];
+        /* Loops go through goto_tb, where the cpu loop can stop them. */
+        if (v->label_defined[target])
+            return fail(v, idx, "backward branch to L%lld (loops must leave the block)",
+                        (long long)target);
         if (!v->label_targeted[target])
             v->label_first_use = v->label_first_use == UINT32_MAX ? idx : v->label_first_use;
         v->label_targeted[target] = 1;

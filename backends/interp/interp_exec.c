@@ -457,7 +457,9 @@ do_goto_tb : {
 }
 do_goto_ptr : {
     /* No jump cache (a bare test cpu): always back to the caller. */
-    TranslationBlock *next = cpu->jmp_cache ? tb_lookup_jmp_cache(cpu) : NULL;
+    /* A run-once (CF_NOCACHE) block goes back to the loop, which frees it. */
+    TranslationBlock *next =
+        cpu->jmp_cache && !(tb->cflags & CF_NOCACHE) ? tb_lookup_jmp_cache(cpu) : NULL;
     if (next && chain_allowed(cpu)) {
         tb = next;
         goto enter_tb;

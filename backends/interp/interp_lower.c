@@ -350,7 +350,8 @@ static void lower_call(Lowering *l, const IrOp *op)
     uint32_t off[IR_HELPER_MAX_ARGS];
     for (unsigned i = 0; i < nargs; i++) {
         off[i] = operand(l, args[i]);
-        if (is_i64(ir_val_type(l->b, args[i]))) flags |= 1u << i;
+        /* i64 and ptr arguments are passed whole; i32 zero-extended. */
+        if (ir_val_type(l->b, args[i]) != IR_I32) flags |= 1u << i;
     }
     uint32_t idx = emit_index(l, INTERP_H_call);
     emit_index(l, INTERP_H_call); /* extension word */

@@ -731,23 +731,25 @@ Test(interp_ops, ld_env_st_env)
 
 /* ---- control flow ---- */
 
-Test(interp_ops, backward_branch_loop)
+Test(interp_ops, forward_branches_skip_code)
 {
-    IrBlock *b = new_block();
-    uint32_t loop = ir_label_new(b), skip = ir_label_new(b);
-    ir_mov(b, I64, TC_R(0), ir_i64(b, 0));
-    ir_mov(b, I64, TC_R(1), ir_i64(b, 10));
-    ir_label(b, loop);
-    ir_op2(b, IR_add, I64, TC_R(0), TC_R(0), TC_R(1));
-    ir_op2(b, IR_sub, I64, TC_R(1), TC_R(1), ir_i64(b, 1));
-    ir_brcond(b, I64, IR_NE, TC_R(1), ir_i64(b, 0), loop);
-    ir_br(b, skip);
-    ir_mov(b, I64, TC_R(0), ir_i64(b, 999)); /* skipped */
-    ir_label(b, skip);
-    ir_op2(b, IR_add, I64, TC_R(0), TC_R(0), ir_i64(b, 1000));
-    run(b);
-    cr_assert_eq(tc->r[0], 1055u);
-    cr_assert_eq(tc->r[1], 0u);
+    for (uint64_t r1 = 0; r1 < 2; r1++) {
+        IrBlock *b = new_block();
+        uint32_t odd = ir_label_new(b), join = ir_label_new(b);
+        ir_mov(b, I64, TC_R(1), ir_i64(b, r1));
+        ir_mov(b, I64, TC_R(0), ir_i64(b, 5));
+        ir_brcond(b, I64, IR_NE, TC_R(1), ir_i64(b, 0), odd);
+        ir_op2(b, IR_add, I64, TC_R(0), TC_R(0), ir_i64(b, 50)); /* r1 == 0 */
+        ir_br(b, join);
+        ir_mov(b, I64, TC_R(0), ir_i64(b, 999)); /* never reached */
+        ir_label(b, odd);
+        ir_op2(b, IR_add, I64, TC_R(0), TC_R(0), ir_i64(b, 500)); /* both paths */
+        ir_label(b, join);
+        ir_op2(b, IR_add, I64, TC_R(0), TC_R(0), ir_i64(b, 1000));
+        run(b);
+        cr_assert_eq(tc->r[0], r1 ? 1505u : 1055u, "r1=%llu: r0=%llu", (unsigned long long)r1,
+                     (unsigned long long)tc->r[0]);
+    }
 }
 
 Test(interp_ops, exits_and_counters)
@@ -825,6 +827,12 @@ static uint64_t helper_raise(CPUState *cpu, uint64_t a)
     return 0;
 }
 
+/* Returns its pointer argument's distance from the cpu-state base. */
+static uint64_t helper_ptr(CPUState *cpu, uint64_t p)
+{
+    return p - (uint64_t)(uintptr_t)cpu;
+}
+
 #define HELPER(fnname, fl, rt, n, ...)                                                             \
     static const IrHelper fnname##_desc = {#fnname, (void (*)(void))fnname, fl, rt,                \
                                            n,       {__VA_ARGS__}}
@@ -837,6 +845,19 @@ HELPER(helper5, IR_CALL_PURE, IR_I64, 5, IR_I64, IR_I64, IR_I64, IR_I64, IR_I64)
 HELPER(helper_wide, IR_CALL_PURE, IR_I32, 1, IR_I32);
 HELPER(helper_write_state, IR_CALL_WRITES_STATE, IR_VOID, 0, IR_I64);
 HELPER(helper_raise, IR_CALL_MAY_RAISE, IR_VOID, 1, IR_I64);
+HELPER(helper_ptr, IR_CALL_PURE, IR_I64, 1, IR_PTR);
+
+Test(interp_ops, call_passes_ptr_arguments_whole)
+{
+    IrBlock *b = new_block();
+    IrVal p = ir_temp(b, IR_PTR);
+    ir_call(b, &helper_ptr_desc, TC_R(0), (IrVal[]){IR_ENV});
+    ir_ptr_add(b, p, IR_ENV, ir_i64(b, TESTCPU_OFF_BANK + 24));
+    ir_call(b, &helper_ptr_desc, TC_R(1), (IrVal[]){p});
+    run(b);
+    cr_assert_eq(tc->r[0], 0u, "env arrived as 0x%llx off", (unsigned long long)tc->r[0]);
+    cr_assert_eq(tc->r[1], TESTCPU_OFF_BANK + 24u);
+}
 
 Test(interp_ops, call_every_arity)
 {

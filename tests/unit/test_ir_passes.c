@@ -306,25 +306,21 @@ Test(ir_passes, dce_removes_unused_temps)
 Test(ir_passes, dce_keeps_temps_live_across_branches)
 {
     IrBlock *b = new_block();
-    uint32_t top = ir_label_new(b), out = ir_label_new(b);
+    uint32_t out = ir_label_new(b);
     IrVal t = ir_temp(b, IR_I32), dead = ir_temp(b, IR_I32);
     ir_mov(b, IR_I32, t, EAX);
-    ir_label(b, top);
-    ir_op2(b, IR_sub, IR_I32, t, t, ir_i32(b, 1)); /* used by the loop's next turn */
-    ir_op2(b, IR_add, IR_I32, dead, t, t);
     ir_brcond(b, IR_I32, IR_EQ, t, ir_i32(b, 0), out);
-    ir_br(b, top);
+    ir_op2(b, IR_sub, IR_I32, t, t, ir_i32(b, 1)); /* read after the join */
+    ir_op2(b, IR_add, IR_I32, dead, t, t);
     ir_label(b, out);
     ir_mov(b, IR_I32, EBX, t);
     ir_exit_tb(b, IR_EXIT_NORMAL);
     expect_after(b, ir_pass_dead_temps,
                  "---- insn 0 pc=0x1000\n"
                  " mov_i32 t0, eax\n"
-                 "L0:\n"
+                 " brcond_i32 t0, $0x0, eq, L0\n"
                  " sub_i32 t0, t0, $0x1\n"
-                 " brcond_i32 t0, $0x0, eq, L1\n"
-                 " br L0\n"
-                 "L1:\n"
+                 "L0:\n"
                  " mov_i32 ebx, t0\n"
                  " exit_tb 0\n");
 }

@@ -89,9 +89,9 @@ Test(ir_verify, accepts_a_block_using_every_op_kind)
     ir_call(b, &two_helper, a, (IrVal[]){a, q});
     ir_call(b, &two_helper, IR_NONE, (IrVal[]){EAX, RAX}); /* result dropped */
     ir_call(b, &void_helper, IR_NONE, (IrVal[]){a, ir_i64(b, 1)});
-    ir_label(b, back);
     ir_insn_start(b, 0x1004, 1, 2);
-    ir_brcond(b, IR_I32, IR_NE, a, EAX, back); /* backward */
+    ir_brcond(b, IR_I32, IR_NE, a, EAX, back);
+    ir_label(b, back);
     ir_brcond(b, IR_I64, IR_LT, q, RAX, fwd);
     ir_goto_tb(b, 1);
     ir_label(b, fwd);
@@ -367,4 +367,15 @@ Test(ir_verify, message_prints_the_op)
     ir_op2(b, IR_xor, IR_I32, EAX, t, EBX);
     ir_exit_tb(b, IR_EXIT_NORMAL);
     expect_invalid(b, "op 1: ", "xor_i32 eax, t0, ebx");
+}
+
+Test(ir_verify, rejects_a_backward_branch)
+{
+    IrBlock *b = new_block();
+    uint32_t top = ir_label_new(b);
+    ir_label(b, top);
+    ir_op2(b, IR_sub, IR_I32, EAX, EAX, ir_i32(b, 1));
+    ir_brcond(b, IR_I32, IR_NE, EAX, ir_i32(b, 0), top);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    expect_invalid(b, "op 3: ", "backward branch");
 }
