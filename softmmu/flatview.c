@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/tb.h"
 #include "softmmu/internal.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -107,6 +108,18 @@ void flatview_free(FlatView *view)
     free(view);
 }
 
+static bool flatview_equal(const FlatView *a, const FlatView *b)
+{
+    if (!a || !b || a->nsections != b->nsections) return false;
+    for (unsigned i = 0; i < a->nsections; i++) {
+        const FlatSection *x = &a->sections[i], *y = &b->sections[i];
+        if (x->start != y->start || x->end != y->end || x->mr != y->mr ||
+            x->offset_in_mr != y->offset_in_mr)
+            return false;
+    }
+    return true;
+}
+
 void flatview_rebuild(AddressSpace *as)
 {
     FlatBuilder b = {0};
@@ -120,11 +133,17 @@ void flatview_rebuild(AddressSpace *as)
     }
     view->sections = b.s;
     view->nsections = b.n;
+    bool changed = !flatview_equal(as->view, view);
     flatview_free(as->view);
     as->view = view;
-    /* Mappings may have moved under existing TLB entries. */
+    if (!changed) return;
+    /* Mappings may have moved under existing TLB entries, and translated
+     * code is keyed by physical address: what was at an address may now be
+     * other memory.  Both are dropped (a map change is rare: boot-time
+     * shadowing, BAR programming). */
     for (unsigned i = 0; i < as->ncpus; i++)
         if (as->cpus[i]->tlb) tlb_flush(as->cpus[i]);
+    if (as->tb_cache) tb_flush(as->tb_cache);
 }
 
 void flatview_update(MemoryRegion *mr)

@@ -90,19 +90,44 @@ static MemTxResult io_access(MemoryRegion *mr, uint64_t offset, uint8_t *buf, ui
 
 /* ---- code pages ---- */
 
-/* Drop translations of the marked code units in [paddr, paddr + len) of
- * mr (at offset) before they are overwritten; units left without code lose
- * their mark, and TLB entries their TLB_NOTDIRTY. */
+/* Invalidate the TBs translated from [offset, offset + len) of mr through
+ * every physical address that maps it (aliases, several windows onto one
+ * RAM): TBs are keyed by physical address.  Returns whether any code
+ * remains in that range's unit afterwards. */
+static bool physmem_invalidate_mappings(AddressSpace *as, CPUState *cpu, MemoryRegion *mr,
+                                        uint64_t offset, uint64_t len)
+{
+    bool still = false;
+    const FlatView *v = as->view;
+    for (unsigned i = 0; i < v->nsections; i++) {
+        const FlatSection *sec = &v->sections[i];
+        if (sec->mr != mr) continue;
+        uint64_t lo = sec->offset_in_mr, hi = lo + (sec->end - sec->start);
+        uint64_t s = offset > lo ? offset : lo, e = offset + len < hi ? offset + len : hi;
+        if (s < e)
+            still |= tb_invalidate_phys_range(as->tb_cache, cpu, sec->start + (s - lo), e - s);
+        /* Code elsewhere in the same unit keeps it marked. */
+        uint64_t unit = offset & ~(CODE_PAGE_SIZE - 1);
+        if (!still && unit + CODE_PAGE_SIZE > lo && unit < hi) {
+            uint64_t u = unit > lo ? unit : lo;
+            still = tb_page_has_code(as->tb_cache, sec->start + (u - lo));
+        }
+    }
+    return still;
+}
+
+/* Drop translations of the marked code units in [offset, offset + len) of
+ * mr before they are overwritten; units left without code lose their mark,
+ * and TLB entries their TLB_NOTDIRTY. */
 static void physmem_invalidate_code(AddressSpace *as, CPUState *cpu, MemoryRegion *mr,
-                                    uint64_t offset, uint64_t paddr, uint64_t len)
+                                    uint64_t offset, uint64_t len)
 {
     uint64_t end = offset + len;
     for (uint64_t o = offset; o < end;) {
         uint64_t unit_end = (o | (CODE_PAGE_SIZE - 1)) + 1;
         uint64_t n = (unit_end < end ? unit_end : end) - o;
         if (mr_code_test(mr, o)) {
-            uint64_t pa = paddr + (o - offset);
-            bool still = as->tb_cache && tb_invalidate_phys_range(as->tb_cache, cpu, pa, n);
+            bool still = as->tb_cache && physmem_invalidate_mappings(as, cpu, mr, o, n);
             if (!still) {
                 mr_code_set(mr, o, false);
                 tlb_set_notdirty(as, mr->host + (o & ~(CODE_PAGE_SIZE - 1)), CODE_PAGE_SIZE, false);
@@ -158,7 +183,7 @@ static MemTxResult physmem_access_section(AddressSpace *as, CPUState *cpu, Memor
                             mr->name, offset);
         return MEMTX_OK;
     }
-    if (mr_code_any(mr, offset, len)) physmem_invalidate_code(as, cpu, mr, offset, paddr, len);
+    if (mr_code_any(mr, offset, len)) physmem_invalidate_code(as, cpu, mr, offset, len);
     memcpy(mr->host + offset, buf, len);
     return MEMTX_OK;
 }
@@ -229,7 +254,7 @@ uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t paddr, uint64_t len, b
     if (!s || !s->mr->host || s->end - paddr < len) return NULL;
     uint64_t offset = s->offset_in_mr + (paddr - s->start);
     if (write && mr_code_any(s->mr, offset, len))
-        physmem_invalidate_code(as, NULL, s->mr, offset, paddr, len);
+        physmem_invalidate_code(as, NULL, s->mr, offset, len);
     return s->mr->host + offset;
 }
 

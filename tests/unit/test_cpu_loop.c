@@ -317,14 +317,16 @@ Test(cpu_loop, tb_flush_then_run_again)
     static const uint8_t prog[] = {1, 3, 4};
     Machine *m = tisa_machine(prog, sizeof prog, 0);
     TisaCPU *c = tisa_run(m);
+    TbCacheStats s;
+    tb_cache_stats(m->tb_cache, &s);
+    uint64_t flushes = s.flushes;
     tb_flush(m->tb_cache);
     c->common.halted = false;
     c->common.pc = 0;
     tisa_run(m);
     cr_assert_eq(c->r0, 6);
-    TbCacheStats s;
     tb_cache_stats(m->tb_cache, &s);
-    cr_assert_eq(s.flushes, 1);
+    cr_assert_eq(s.flushes, flushes + 1);
     cr_assert_eq(s.live, 1);
     machine_destroy(m);
 }
@@ -462,3 +464,50 @@ Test(cpu_loop, malformed_ir_is_caught_in_debug_builds)
     cr_skip_test("the IR verifier runs at translation in Debug and Sanitize builds only");
 }
 #endif
+
+/* A store through a second mapping of the same RAM (an alias) must drop
+ * code translated through the first. */
+Test(cpu_loop, store_through_an_alias_invalidates_code)
+{
+    Machine *m = tisa_machine((const uint8_t[]){1, 2, 4}, 3, 0); /* r0 += 2; halt */
+    MemoryRegion alias;
+    memory_region_init_alias(&alias, "ram-window", &tisa_ram, 0, 0x1000);
+    memory_region_add_subregion(m->system_memory, 0x6000, &alias, 1);
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 2);
+    /* at 0x100: r1 = 40; [0x6001] = r1 (the immediate at 0x0001); halt */
+    poke(m, 0x100, (const uint8_t[]){6, 40, 2, 0x01, 0x60, 4}, 6);
+    c->common.halted = false;
+    c->common.pc = 0x100;
+    tisa_run(m);
+    c->common.halted = false;
+    c->common.pc = 0;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 42, "stale code ran after a write through the alias: r0 = %llu",
+                 (unsigned long long)c->r0);
+    memory_region_del_subregion(m->system_memory, &alias);
+    memory_region_destroy(&alias);
+    machine_destroy(m);
+}
+
+/* Mapping other memory over translated code (ROM shadowing, say) must not
+ * leave the old translation reachable. */
+Test(cpu_loop, remapping_memory_drops_translations)
+{
+    Machine *m = tisa_machine((const uint8_t[]){1, 2, 4}, 3, 0x200);
+    CPUState *cpu = m->cpus[0];
+    cpu->pc = 0x200;
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 2);
+    MemoryRegion other;
+    cr_assert(memory_region_init_ram(&other, "other", 0x1000));
+    memory_region_add_subregion(m->system_memory, 0, &other, 1);
+    poke(m, 0x200, (const uint8_t[]){1, 5, 4}, 3); /* lands in the new RAM */
+    cpu->halted = false;
+    cpu->pc = 0x200;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 7, "old translation ran: r0 = %llu", (unsigned long long)c->r0);
+    memory_region_del_subregion(m->system_memory, &other);
+    memory_region_destroy(&other);
+    machine_destroy(m);
+}
