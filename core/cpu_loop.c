@@ -133,6 +133,25 @@ static bool tb_probe_phys_pc(CPUState *cpu, uint64_t pc, uint64_t *phys)
     return true;
 }
 
+/* The physical page after the cpu's pc page, for two-page TBs; -1 if it
+ * does not translate now.  A probe: no fault, no guest state change. */
+static uint64_t tb_next_code_page(void *opaque)
+{
+    CPUState *cpu = opaque;
+    uint64_t next = (cpu->pc & cpu->page_mask) + (1ull << cpu->page_bits);
+    MMUResult res;
+    unsigned idx = cpu->arch->mmu_index(cpu, MMU_EXEC);
+    if (cpu->arch->mmu_translate(cpu, next, MMU_EXEC, idx, true, &res) != 0) return (uint64_t)-1;
+    return res.paddr & cpu->page_mask;
+}
+
+static TranslationBlock *tb_lookup_phys(CPUState *cpu, uint64_t pc, uint64_t phys, uint64_t cs_base,
+                                        uint32_t flags)
+{
+    return tb_lookup_hash_checked(cpu_tb_cache(cpu), pc, phys, cs_base, flags, tb_next_code_page,
+                                  cpu);
+}
+
 TranslationBlock *tb_lookup_jmp_cache(CPUState *cpu)
 {
     uint64_t pc, cs_base, phys;
@@ -142,9 +161,16 @@ TranslationBlock *tb_lookup_jmp_cache(CPUState *cpu)
     TranslationBlock *tb = cpu->jmp_cache[h];
     if (tb_matches(tb, pc, cs_base, flags)) return tb;
     if (!tb_probe_phys_pc(cpu, pc, &phys)) return NULL;
-    tb = tb_lookup_hash(cpu_tb_cache(cpu), pc, phys, cs_base, flags);
+    tb = tb_lookup_phys(cpu, pc, phys, cs_base, flags);
     if (tb) cpu->jmp_cache[h] = tb;
     return tb;
+}
+
+/* Whether phys is RAM or ROM, whose code pages softmmu tracks. */
+static bool tb_code_is_memory(CPUState *cpu, uint64_t phys)
+{
+    const FlatSection *s = address_space_lookup(cpu->as, phys);
+    return s && (s->mr->kind == MR_RAM || s->mr->kind == MR_ROM);
 }
 
 /* Find or translate the TB for the cpu's current state. */
@@ -164,7 +190,12 @@ static TranslationBlock *tb_find(CPUState *cpu)
     if (tb_matches(tb, pc, cs_base, flags)) return tb;
 
     uint64_t phys = softmmu_code_phys(cpu, pc); /* may raise the fetch fault */
-    tb = tb_lookup_hash(cpu_tb_cache(cpu), pc, phys, cs_base, flags);
+    if (!tb_code_is_memory(cpu, phys)) {
+        /* Code in a device (or nowhere): nothing tracks writes to it, and
+         * reading it may have effects, so run one instruction, uncached. */
+        return tb_gen_code(cpu, pc, cs_base, flags, 1 | CF_NOCACHE);
+    }
+    tb = tb_lookup_phys(cpu, pc, phys, cs_base, flags);
     if (!tb) tb = tb_gen_code(cpu, pc, cs_base, flags, 0);
     if (!(tb->cflags & CF_NOCACHE)) cpu->jmp_cache[h] = tb;
     return tb;

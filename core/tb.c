@@ -212,14 +212,30 @@ void tb_insert(TbCache *c, TranslationBlock *tb)
     tb_page_list_add(c, tb);
 }
 
+TranslationBlock *tb_lookup_hash_checked(TbCache *c, uint64_t pc, uint64_t phys_pc,
+                                         uint64_t cs_base, uint32_t flags,
+                                         uint64_t (*second_page)(void *), void *opaque)
+{
+    uint32_t h = tb_hash(phys_pc, pc, flags, cs_base) & (c->nbuckets - 1);
+    uint64_t page1 = 0;
+    bool page1_known = false;
+    for (TranslationBlock *tb = c->buckets[h]; tb; tb = tb->hash_next) {
+        if (tb->pc != pc || tb->phys_pc != phys_pc || tb->cs_base != cs_base || tb->flags != flags)
+            continue;
+        if (tb->page_addr[1] == (uint64_t)-1 || !second_page) return tb;
+        if (!page1_known) {
+            page1 = second_page(opaque);
+            page1_known = true;
+        }
+        if (page1 == tb->page_addr[1]) return tb;
+    }
+    return NULL;
+}
+
 TranslationBlock *tb_lookup_hash(TbCache *c, uint64_t pc, uint64_t phys_pc, uint64_t cs_base,
                                  uint32_t flags)
 {
-    uint32_t h = tb_hash(phys_pc, pc, flags, cs_base) & (c->nbuckets - 1);
-    for (TranslationBlock *tb = c->buckets[h]; tb; tb = tb->hash_next)
-        if (tb->pc == pc && tb->phys_pc == phys_pc && tb->cs_base == cs_base && tb->flags == flags)
-            return tb;
-    return NULL;
+    return tb_lookup_hash_checked(c, pc, phys_pc, cs_base, flags, NULL, NULL);
 }
 
 static void tb_hash_remove(TbCache *c, TranslationBlock *tb)

@@ -74,6 +74,12 @@ TranslationBlock *tb_alloc(void);
 void tb_insert(TbCache *c, TranslationBlock *tb);
 TranslationBlock *tb_lookup_hash(TbCache *c, uint64_t pc, uint64_t phys_pc, uint64_t cs_base,
                                  uint32_t flags);
+/* The same, accepting a TB whose code spans two pages only if
+ * second_page(opaque) (the physical page that now follows pc's page, or
+ * -1 if it does not translate) is the one it was translated from. */
+TranslationBlock *tb_lookup_hash_checked(TbCache *c, uint64_t pc, uint64_t phys_pc,
+                                         uint64_t cs_base, uint32_t flags,
+                                         uint64_t (*second_page)(void *), void *opaque);
 /* Jump-cache probe, then hash (phys_pc from the code TLB via lookup_phys). */
 static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 {

@@ -18,6 +18,7 @@
 #include "core/tb.h"
 #include "core/translator.h"
 #include "softmmu/memory.h"
+#include "softmmu/tlb.h"
 
 typedef struct TisaCPU {
     CPUState common;
@@ -25,6 +26,7 @@ typedef struct TisaCPU {
     int faults;
     uint64_t fault_pc;
     bool illegal;
+    uint64_t page1_phys; /* nonzero: where virtual page 0x1000 maps */
 } TisaCPU;
 
 enum { TISA_EXCP_FAULT = 1, TISA_EXCP_ILLEGAL = 2 };
@@ -131,7 +133,8 @@ static int tisa_mmu(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned id
         if (!probe) cpu->exception_index = TISA_EXCP_FAULT;
         return 1;
     }
-    res->paddr = vaddr;
+    uint64_t page1 = ((TisaCPU *)cpu)->page1_phys;
+    res->paddr = (vaddr & ~0xfffull) == 0x1000 && page1 ? page1 | (vaddr & 0xfff) : vaddr;
     res->prot = MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
     res->page_bits = 12;
     return 0;
@@ -509,5 +512,66 @@ Test(cpu_loop, remapping_memory_drops_translations)
     cr_assert_eq(c->r0, 7, "old translation ran: r0 = %llu", (unsigned long long)c->r0);
     memory_region_del_subregion(m->system_memory, &other);
     memory_region_destroy(&other);
+    machine_destroy(m);
+}
+
+/* A block whose last instruction straddles into a second page is only
+ * reused while that page still maps the same physical memory. */
+Test(cpu_loop, two_page_block_checks_its_second_page)
+{
+    Machine *m = tisa_machine((const uint8_t[]){1}, 1, 0xfff); /* r0 += [0x1000] */
+    poke(m, 0x1000, (const uint8_t[]){5, 4}, 2);
+    poke(m, 0x3000, (const uint8_t[]){9, 4}, 2);
+    CPUState *cpu = m->cpus[0];
+    cpu->pc = 0xfff;
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 5);
+    c->page1_phys = 0x3000; /* the guest remaps page 0x1000 and flushes its TLB */
+    tlb_flush(cpu);
+    cpu->halted = false;
+    cpu->pc = 0xfff;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 14, "ran the block of the old second page: r0 = %llu",
+                 (unsigned long long)c->r0);
+    machine_destroy(m);
+}
+
+static uint8_t io_code[4] = {1, 3, 4};
+static int io_code_reads;
+static uint64_t io_code_read(void *opaque, uint64_t offset, unsigned size)
+{
+    io_code_reads++;
+    return offset < sizeof io_code ? io_code[offset] : 0xff;
+}
+static void io_code_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+}
+static const MemoryRegionOps io_code_ops = {
+    .read = io_code_read, .write = io_code_write, .min_access_size = 1, .max_access_size = 1};
+
+/* Code in a device is run uncached, one instruction a block, so a change
+ * in what the device returns is seen at once. */
+Test(cpu_loop, code_in_a_device_is_not_cached)
+{
+    Machine *m = tisa_machine((const uint8_t[]){4}, 1, 0);
+    MemoryRegion io;
+    memory_region_init_io(&io, "code-device", 0x100, &io_code_ops, NULL);
+    memory_region_add_subregion(m->system_memory, 0x7000, &io, 1);
+    CPUState *cpu = m->cpus[0];
+    cpu->pc = 0x7000;
+    TisaCPU *c = tisa_run(m);
+    cr_assert_eq(c->r0, 3);
+    cr_assert_gt(io_code_reads, 0);
+    TbCacheStats s;
+    tb_cache_stats(m->tb_cache, &s);
+    cr_assert_eq(s.live, 0, "%llu blocks from device memory were cached",
+                 (unsigned long long)s.live);
+    io_code[1] = 30;
+    cpu->halted = false;
+    cpu->pc = 0x7000;
+    tisa_run(m);
+    cr_assert_eq(c->r0, 33);
+    memory_region_del_subregion(m->system_memory, &io);
+    memory_region_destroy(&io);
     machine_destroy(m);
 }
