@@ -24,20 +24,18 @@ typedef struct IrDemoBoard {
 static bool ir_demo_limit(const Machine *m, uint32_t *limit)
 {
     const char *arg = m->opts ? m->opts->append : NULL;
-    *limit = IR_DEMO_DEFAULT_LIMIT;
-    if (!arg) return true;
+    unsigned long v = IR_DEMO_DEFAULT_LIMIT;
     char *end;
-    unsigned long v = strtoul(arg, &end, 0);
-    if (*arg == '\0' || *end != '\0' || v < 2 || v > 0xffffffffu) {
+    if (arg) v = strtoul(arg, &end, 0);
+    if (arg && (*arg == '\0' || *end != '\0' || v < 2 || v > 0xffffffffu)) {
         fprintf(stderr,
                 "doppel: -append: ir-demo expects the sieve bound, a number >= 2 (got '%s')\n",
                 arg);
         return false;
     }
     if (v + IR_DEMO_SIEVE > m->ram_size) {
-        fprintf(stderr,
-                "doppel: -append %lu: the sieve needs more RAM than -m gives (%llu bytes)\n", v,
-                (unsigned long long)m->ram_size);
+        fprintf(stderr, "doppel: -m: the sieve below %lu needs %lu bytes of RAM, -m gives %llu\n",
+                v, v + IR_DEMO_SIEVE, (unsigned long long)m->ram_size);
         return false;
     }
     *limit = (uint32_t)v;

@@ -5,6 +5,7 @@
  * space (see flatview.c).
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -61,6 +62,14 @@ bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size)
 void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
                            const MemoryRegionOps *ops, void *opaque)
 {
+    /* Access sizes are powers of two from 1 to 8 with min <= max: anything
+     * else is a bug in the device model, caught where it is declared. */
+    unsigned lo = ops->min_access_size ? ops->min_access_size : 1;
+    unsigned hi = ops->max_access_size ? ops->max_access_size : 4;
+    if (lo > hi || hi > 8 || (lo & (lo - 1)) || (hi & (hi - 1))) {
+        fprintf(stderr, "doppel: device region %s: invalid access sizes %u..%u\n", name, lo, hi);
+        abort();
+    }
     memory_region_init_common(mr, MR_IO, name, size);
     mr->ops = ops;
     mr->opaque = opaque;

@@ -6,6 +6,8 @@
  */
 #include "devices/misc/test_exit.h"
 
+#include <stdio.h>
+
 #include "core/device.h"
 #include "core/machine.h"
 #include "softmmu/memory.h"
@@ -13,7 +15,11 @@
 typedef struct TestExit {
     Device dev;
     MemoryRegion mr;
+    uint64_t addr;     /* -device test-exit,addr=: where realize maps it */
+    bool board_mapped; /* created by test_exit_create: the board maps it */
 } TestExit;
+
+#define TEST_EXIT_UNMAPPED UINT64_MAX
 
 static uint64_t test_exit_read(void *opaque, uint64_t offset, unsigned size)
 {
@@ -37,7 +43,15 @@ static const MemoryRegionOps test_exit_ops = {
 static bool test_exit_realize(Device *dev, Machine *m)
 {
     TestExit *te = (TestExit *)dev;
+    if (!te->board_mapped && te->addr == TEST_EXIT_UNMAPPED) {
+        fprintf(stderr, "doppel: test-exit: needs addr= (the register's physical address)\n");
+        return false;
+    }
     memory_region_init_io(&te->mr, "test-exit", 4, &test_exit_ops, te);
+    /* From -device: over whatever is there (RAM included), as a test
+     * harness wants; boards map it themselves with test_exit_create. */
+    if (te->addr != TEST_EXIT_UNMAPPED && m && m->system_memory)
+        memory_region_add_subregion(m->system_memory, te->addr, &te->mr, 1);
     return true;
 }
 
@@ -47,10 +61,18 @@ static void test_exit_finalize(Device *dev)
     memory_region_destroy(&te->mr); /* unmaps it too */
 }
 
+static const Property test_exit_props[] = {
+    DEFINE_PROP_U64("addr", TestExit, addr, TEST_EXIT_UNMAPPED,
+                    "physical address of the 4-byte register (required with -device)"),
+    DEFINE_PROP_END,
+};
+
 static const DeviceClass test_exit_class = {
     .name = "test-exit",
     .desc = "test exit register: a write of v exits with status (v << 1) | 1",
     .instance_size = sizeof(TestExit),
+    .props = test_exit_props,
+    .user_creatable = true,
     .realize = test_exit_realize,
     .finalize = test_exit_finalize,
 };
@@ -59,6 +81,8 @@ DEVICE_REGISTER(test_exit_class)
 Device *test_exit_create(Machine *m, MemoryRegion *parent, uint64_t addr)
 {
     Device *dev = device_create(m, "test-exit");
+    if (!dev) return NULL;
+    ((TestExit *)dev)->board_mapped = true;
     if (!device_realize(dev)) return NULL;
     if (parent) memory_region_add_subregion(parent, addr, &((TestExit *)dev)->mr, 0);
     return dev;

@@ -315,8 +315,10 @@ Test(core_options, device_specs_and_help)
     assert_error("doppel: -device: unknown device 'nonesuch' (see -device help)");
     parse("-device", "nonesuch", NULL);
     assert_error("doppel: -device: unknown device 'nonesuch' (see -device help)");
-    parse("-device", "test-exit", NULL);
-    assert_error("doppel: -device: device 'test-exit' is placed by the board, not -device");
+    parse("-device", "uart16550", NULL);
+    assert_error("doppel: -device: device 'uart16550' is placed by the board, not -device");
+    parse("-device", "test-exit,addr=0x1000", NULL);
+    assert_ok();
 }
 
 Test(core_options, serial_specs)

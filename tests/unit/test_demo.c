@@ -77,7 +77,9 @@ Test(demo, sieve_larger_than_ram_is_refused)
 {
     static char out[4096];
     cr_assert_eq(run_doppel("-m 1M -append 2000000", out, sizeof out), 1);
-    cr_assert_not_null(strstr(out, "needs more RAM"), "%s", out);
+    cr_assert_not_null(strstr(out, "needs 2004096 bytes of RAM"), "%s", out);
+    cr_assert_eq(run_doppel("-m 1K", out, sizeof out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "the sieve below 2000 needs"), "%s", out);
 }
 
 Test(demo, machine_list_names_the_demo)
@@ -93,4 +95,17 @@ Test(demo, m_banana_fails_cleanly)
     cr_assert_eq(run_doppel("-m banana", out, sizeof out), 1);
     cr_assert_not_null(strstr(out, "-m"), "%s", out);
     cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "more than one line: %s", out);
+}
+
+/* -device with a typed property, end to end: a test-exit register mapped
+ * over the sieve's byte for 4 ends the run when the guest marks 4 as
+ * composite, with status (1 << 1) | 1. */
+Test(demo, device_option_maps_test_exit_over_ram)
+{
+    static char out[4096];
+    cr_assert_eq(run_doppel("-device test-exit,addr=0x1004", out, sizeof out), 3, "%s", out);
+    cr_assert_not_null(strstr(out, "primes below 2000:\n2 "), "%s", out);
+    cr_assert_null(strstr(out, "primes found"), "%s", out);
+    cr_assert_eq(run_doppel("-device test-exit", out, sizeof out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "addr="), "%s", out);
 }
