@@ -30,9 +30,10 @@
  *   device reads may have side effects.  Widening is logged.
  * - Code pages: one mark per 2 KiB of a RAM/ROM region (regions are
  *   assumed placed at 2 KiB-aligned addresses).  A write over a marked unit
- *   first invalidates the TBs there (tb_invalidate_phys_range, by the
- *   physical address written) and drops the mark once the unit holds no
- *   code.  address_space_ram_ptr with write set does this at the call; such
+ *   first invalidates the TBs there (tb_invalidate_phys_range, at every
+ *   physical address that maps the written bytes, aliases included) and
+ *   drops the mark once the unit holds no code.  A change of the flat view
+ *   flushes every cpu's TLB and the whole TB cache.  address_space_ram_ptr with write set does this at the call; such
  *   a pointer must not be kept across guest execution.
  */
 #ifndef DOPPEL_MEMORY_H
