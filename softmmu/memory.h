@@ -33,8 +33,8 @@
  *   first invalidates the TBs there (tb_invalidate_phys_range, at every
  *   physical address that maps the written bytes, aliases included) and
  *   drops the mark once the unit holds no code.  A change of the flat view
- *   flushes every cpu's TLB and the whole TB cache.  address_space_ram_ptr with write set does this at the call; such
- *   a pointer must not be kept across guest execution.
+ *   flushes every cpu's TLB and the whole TB cache.  address_space_ram_ptr with write set does this
+ * at the call; such a pointer must not be kept across guest execution.
  */
 #ifndef DOPPEL_MEMORY_H
 #define DOPPEL_MEMORY_H
