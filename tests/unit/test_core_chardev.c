@@ -8,6 +8,7 @@
 
 #include "core/chardev.h"
 #include "core/machine.h"
+#include "test_util.h"
 
 typedef struct Sink {
     uint8_t got[256];
@@ -71,11 +72,7 @@ static void feed(const char *bytes, size_t len)
 static char *read_output(void)
 {
     static char buf[4096];
-    FILE *f = fopen(out_path, "r");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    return test_read_file(out_path, buf, sizeof buf);
 }
 
 Test(core_chardev, mux_passes_normal_bytes)

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "test_util.h"
 
 typedef struct Parsed {
     int rc;
@@ -489,18 +490,9 @@ Test(core_options, options_are_recorded_in_order)
 
 /* ---- through the binary ---- */
 
-/* Run doppel with args; capture stdout+stderr (or only stderr). */
 static int run_doppel(const char *args, bool only_stderr, char *buf, size_t len)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "%s %s %s", DOPPEL_BINARY, args,
-             only_stderr ? "2>&1 >/dev/null </dev/null" : "2>&1 </dev/null");
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(buf, 1, len - 1, p);
-    buf[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return test_run_doppel(args, only_stderr, buf, len);
 }
 
 Test(core_options, binary_d_help)

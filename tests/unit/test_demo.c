@@ -10,17 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Run doppel with args (stdin from /dev/null); capture stdout+stderr. */
+#include "test_util.h"
+
 static int run_doppel(const char *args, char *out, size_t len)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s %s </dev/null 2>&1", DOPPEL_BINARY, args);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, len - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return test_run_doppel(args, false, out, len);
 }
 
 Test(demo, primes_below_2000)
@@ -54,12 +48,8 @@ Test(demo, interp_accel_and_logging)
     snprintf(args, sizeof args, "-accel interp -append 30 -d op,exec,nochain -D %s", path);
     cr_assert_eq(run_doppel(args, out, sizeof out), 0, "%s", out);
     cr_assert_not_null(strstr(out, "primes found: 10 \n"), "%s", out);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f);
     static char log[1 << 20];
-    size_t n = fread(log, 1, sizeof log - 1, f);
-    log[n] = 0;
-    fclose(f);
+    test_read_file(path, log, sizeof log);
     unlink(path);
     cr_assert_not_null(strstr(log, "Trace 0: pc=0xffff0000"), "exec log missing");
     cr_assert_not_null(strstr(log, "goto_ptr"), "op log missing");

@@ -11,6 +11,7 @@
 #include "core/machine.h"
 #include "devices/char/uart16550.h"
 #include "softmmu/memory.h"
+#include "test_util.h"
 
 enum {
     RBR = 0,
@@ -97,11 +98,7 @@ static void input(const char *s)
 static char *output(void)
 {
     static char buf[256];
-    FILE *f = fopen(out_path, "r");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    return test_read_file(out_path, buf, sizeof buf);
 }
 
 Test(uart16550, reset_values)

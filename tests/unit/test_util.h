@@ -1,0 +1,40 @@
+/*
+ * Small helpers shared by the unit tests: running the doppel binary and
+ * reading back what a chardev or the logger wrote to a file.
+ */
+#ifndef DOPPEL_TEST_UTIL_H
+#define DOPPEL_TEST_UTIL_H
+
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+/* Run doppel with args, stdin from /dev/null; capture stdout and stderr
+ * (only stderr with only_stderr) into buf.  Returns the exit status, or -1
+ * if it did not exit normally. */
+static inline int test_run_doppel(const char *args, bool only_stderr, char *buf, size_t len)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s %s %s", DOPPEL_BINARY, args,
+             only_stderr ? "2>&1 >/dev/null </dev/null" : "</dev/null 2>&1");
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(buf, 1, len - 1, p);
+    buf[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The contents of path as a NUL-terminated string in buf (truncated). */
+static inline char *test_read_file(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    size_t n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+#endif
