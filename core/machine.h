@@ -38,6 +38,11 @@ typedef struct MachineClass {
     bool (*init)(Machine *m);
     /* Free the board (m->board and what init allocated); may be NULL. */
     void (*finalize)(Machine *m);
+    /* Start the guest once every device exists (after -device): load
+     * firmware that depends on devices, IPL.  Called by machine_boot and
+     * again after every machine_reset that follows it.  May be NULL;
+     * returns false after printing one line. */
+    bool (*boot)(Machine *m);
 } MachineClass;
 
 struct Machine {
@@ -53,6 +58,13 @@ struct Machine {
     struct Clocks *clocks;
     struct Device *devices; /* every realized device, in creation order */
     int icount_shift;       /* -icount: virtual ns per insn = 1 << shift; -1 off */
+    /* Buses devices attach to by name ("channel"), set up by the board. */
+    struct {
+        const char *name;
+        void *bus;
+    } buses[4];
+    int nbuses;
+    bool booted; /* machine_boot has run */
     /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
     bool quit;
     int exit_status;
@@ -69,6 +81,12 @@ CPUState *machine_add_cpu(Machine *m, const ArchOps *arch);
 /* Run until quit; returns the exit status. */
 int machine_run(Machine *m);
 void machine_reset(Machine *m);
+/* After the command line's devices exist: mc->boot.  False after one
+ * printed line. */
+bool machine_boot(Machine *m);
+/* The board's named buses, for devices to attach to at realize. */
+void machine_add_bus(Machine *m, const char *name, void *bus);
+void *machine_find_bus(Machine *m, const char *name);
 void machine_destroy(Machine *m);
 const MachineClass *machine_find(const char *name);
 const MachineClass *machine_default(void);

@@ -84,6 +84,12 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (!machine_boot(m)) {
+        machine_destroy(m);
+        log_close();
+        options_free(&o);
+        return 1;
+    }
     if (o.start_stopped)
         for (int i = 0; i < m->ncpus; i++)
             m->cpus[i]->stopped = true;

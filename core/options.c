@@ -250,6 +250,7 @@ FILE_OPTION(bios)
 FILE_OPTION(kernel)
 FILE_OPTION(initrd)
 FILE_OPTION(dtb)
+FILE_OPTION(hercules_cnf)
 
 /* Options that keep their argument as it is. */
 #define STRING_OPTION(fn, field)                                                                   \
@@ -260,6 +261,33 @@ FILE_OPTION(dtb)
     }
 STRING_OPTION(append, append)
 STRING_OPTION(log_file, log_file)
+
+/* -ipl: a device number of 1 to 4 hex digits. */
+static int opt_ipl(ParseCtx *c, const char *arg)
+{
+    size_t n = strlen(arg);
+    if (n == 0 || n > 4 || strspn(arg, "0123456789abcdefABCDEF") != n) {
+        fprintf(c->err, "doppel: -ipl %s: expected a device number of 1 to 4 hex digits\n", arg);
+        return OPT_ERROR;
+    }
+    set_string(&c->o->ipl, arg);
+    return OPT_OK;
+}
+
+/* -dump-on-wait ADDR:LEN, both hex. */
+static int opt_dump_on_wait(ParseCtx *c, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    static const char hex[] = "0123456789abcdefABCDEF";
+    size_t na = colon ? (size_t)(colon - arg) : 0;
+    if (!colon || na == 0 || na > 8 || strspn(arg, hex) != na || colon[1] == '\0' ||
+        strlen(colon + 1) > 8 || strspn(colon + 1, hex) != strlen(colon + 1)) {
+        fprintf(c->err, "doppel: -dump-on-wait %s: expected ADDR:LEN in hex (e.g. 200:40)\n", arg);
+        return OPT_ERROR;
+    }
+    set_string(&c->o->dump_on_wait, arg);
+    return OPT_OK;
+}
 
 /* Flags. */
 #define FLAG_OPTION(fn, field)                                                                     \
@@ -761,6 +789,11 @@ static const OptionDef option_table[] = {
     {"name", NULL, "string", opt_name, "guest name"},
     {"rtc", NULL, "base=..", opt_rtc, "real-time clock (keys: base clock driftfix)"},
     {"boot", NULL, "order=..", opt_boot, "boot order (keys: order once menu strict)"},
+    {"ipl", NULL, "devno", opt_ipl, "mainframes: IPL from this device number (hex)"},
+    {"dump-on-wait", NULL, "addr:len", opt_dump_on_wait,
+     "mainframes: print storage (hex) at a disabled wait"},
+    {"hercules-cnf", NULL, "file", opt_hercules_cnf,
+     "mainframes: read a Hercules configuration file"},
 };
 
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
@@ -868,10 +901,11 @@ static void free_strings(char **v, int n)
 
 void options_free(Options *o)
 {
-    char **strings[] = {&o->machine, &o->machine_accel, &o->cpu_model, &o->bios,     &o->kernel,
-                        &o->initrd,  &o->append,        &o->dtb,       &o->display,  &o->vnc,
-                        &o->monitor, &o->qmp,           &o->gdb,       &o->log_spec, &o->log_file,
-                        &o->loadvm,  &o->name,          &o->rtc,       &o->boot};
+    char **strings[] = {
+        &o->machine, &o->machine_accel, &o->cpu_model,    &o->bios,        &o->kernel,  &o->initrd,
+        &o->append,  &o->dtb,           &o->display,      &o->vnc,         &o->monitor, &o->qmp,
+        &o->gdb,     &o->log_spec,      &o->log_file,     &o->loadvm,      &o->name,    &o->rtc,
+        &o->boot,    &o->ipl,           &o->dump_on_wait, &o->hercules_cnf};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     for (int i = 0; i < o->ndrives; i++) {

@@ -108,6 +108,10 @@ typedef struct Options {
     char *name;
     char *rtc;
     char *boot;
+    /* Mainframe boards: -ipl devno, -dump-on-wait addr:len, -hercules-cnf file. */
+    char *ipl;
+    char *dump_on_wait;
+    char *hercules_cnf;
 
     OptionUse *uses; /* every option given, for options_unsupported */
     int nuses;

@@ -4,6 +4,7 @@
  * glue like cpu_loop.c: it includes softmmu.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "core/cpu_loop.h"
@@ -94,6 +95,29 @@ void machine_reset(Machine *m)
         tlb_flush(m->cpus[i]);
         cpu_reset(m->cpus[i]);
     }
+    if (m->booted && m->mc->boot && !m->mc->boot(m)) machine_request_exit(m, 1);
+}
+
+bool machine_boot(Machine *m)
+{
+    m->booted = true;
+    return !m->mc->boot || m->mc->boot(m);
+}
+
+void machine_add_bus(Machine *m, const char *name, void *bus)
+{
+    if (m->nbuses < (int)(sizeof(m->buses) / sizeof(m->buses[0]))) {
+        m->buses[m->nbuses].name = name;
+        m->buses[m->nbuses].bus = bus;
+        m->nbuses++;
+    }
+}
+
+void *machine_find_bus(Machine *m, const char *name)
+{
+    for (int i = 0; i < m->nbuses; i++)
+        if (!strcmp(m->buses[i].name, name)) return m->buses[i].bus;
+    return NULL;
 }
 
 static bool machine_any_work(Machine *m)

@@ -103,6 +103,12 @@ void softmmu_store_slow(CPUState *cpu, uint64_t addr, uint64_t val, unsigned mem
     access_bytes(cpu, addr, buf, ir_memop_size(memop), MMU_WRITE, mmu_idx);
 }
 
+void softmmu_probe(CPUState *cpu, uint64_t addr, MMUAccess access, unsigned mmu_idx, uint32_t insn)
+{
+    cpu->fault_insn = insn;
+    tlb_lookup(cpu, addr, access, mmu_idx);
+}
+
 /* ---- code fetch ---- */
 
 static unsigned code_mmu_idx(CPUState *cpu)

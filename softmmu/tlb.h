@@ -15,7 +15,9 @@
  * tlb_flush_page drops every entry of the mapping holding vaddr.  A tag is
  * TLB_INVALID for accesses the page does not permit, so they re-walk and
  * the frontend raises its protection fault; the access the walk was made
- * for is always granted.  A page wholly inside one RAM section is fast for
+ * for is always granted.  A walk that sets MMUResult.no_tlb grants its
+ * access once: that tag keeps TLB_INVALID, so the next such access walks
+ * again.  A page wholly inside one RAM section is fast for
  * all tags (writes TLB_NOTDIRTY while it holds code); ROM is fast for reads
  * and code, TLB_MMIO for writes; IO, unmapped pages and pages only partly
  * backed by RAM are TLB_MMIO throughout.  Every flush also clears the
@@ -132,6 +134,12 @@ static inline void softmmu_store(CPUState *cpu, uint64_t addr, uint64_t val, uns
     else
         softmmu_store_slow(cpu, addr, val, memop, mmu_idx, insn);
 }
+
+/* Translate addr for access as a load or store would (filling the TLB,
+ * raising the guest's fault for instruction insn), without accessing
+ * memory: for instructions that must check all operands before changing
+ * any. */
+void softmmu_probe(CPUState *cpu, uint64_t addr, MMUAccess access, unsigned mmu_idx, uint32_t insn);
 
 /* Allocate/free cpu->tlb and set it all invalid. */
 void tlb_init(CPUState *cpu);

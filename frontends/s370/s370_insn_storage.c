@@ -1,0 +1,427 @@
+/*
+ * Storage-to-storage and other multi-byte instructions, as C helpers:
+ * MVC and its byte-logic family, TR/TRT, MVCL/CLCL and the ESA/390
+ * MVCLE/CLCLE/MVST/CLST/SRST, CS/CDS/TS and EXECUTE (PoO-370 §7).
+ *
+ * Operands are processed left to right one byte at a time, which is the
+ * architected result when they overlap (PoO-370 §7 "Move"); every operand
+ * is checked for access before anything is stored, so an exception
+ * suppresses the whole instruction.
+ */
+#include <string.h>
+
+#include "core/tb.h"
+#include "frontends/s370/s370_internal.h"
+
+#define STORAGE_FLAGS (IR_CALL_READS_STATE | IR_CALL_WRITES_STATE | IR_CALL_MAY_RAISE)
+
+/* ---- SS single-length family ---- */
+
+enum { SS_MVC, SS_MVN, SS_MVZ, SS_NC, SS_OC, SS_XC };
+
+static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_t a2, int op)
+{
+    S370CPU *cpu = s370_cpu(c);
+    uint32_t len = S370_FIELD_L1(fields) + 1;
+    s370_probe(cpu, a2, len, MMU_READ);
+    if (op != SS_MVC) s370_probe(cpu, a1, len, MMU_READ);
+    s370_probe(cpu, a1, len, MMU_WRITE);
+    uint8_t any = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t src = s370_load8(cpu, a2 + i), dst = 0, r;
+        if (op != SS_MVC) dst = s370_load8(cpu, a1 + i);
+        switch (op) {
+        case SS_MVC: r = src; break;
+        case SS_MVN: r = (uint8_t)((dst & 0xf0) | (src & 0x0f)); break;
+        case SS_MVZ: r = (uint8_t)((dst & 0x0f) | (src & 0xf0)); break;
+        case SS_NC: r = dst & src; break;
+        case SS_OC: r = dst | src; break;
+        default: r = dst ^ src; break;
+        }
+        any |= r;
+        s370_store8(cpu, a1 + i, r);
+    }
+    return any != 0;
+}
+
+#define SS_HELPER(name, op, flags)                                                                 \
+    static uint64_t name##_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)                   \
+    {                                                                                              \
+        return s370_ss_logic(c, f, a1, a2, op);                                                    \
+    }                                                                                              \
+    static S370_HELPER(name, name##_fn, flags)
+
+SS_HELPER(s370_helper_mvc, SS_MVC, STORAGE_FLAGS);
+SS_HELPER(s370_helper_mvn, SS_MVN, STORAGE_FLAGS);
+SS_HELPER(s370_helper_mvz, SS_MVZ, STORAGE_FLAGS);
+SS_HELPER(s370_helper_nc, SS_NC, STORAGE_FLAGS);
+SS_HELPER(s370_helper_oc, SS_OC, STORAGE_FLAGS);
+SS_HELPER(s370_helper_xc, SS_XC, STORAGE_FLAGS);
+
+static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    S370CPU *cpu = s370_cpu(c);
+    uint32_t len = S370_FIELD_L1(f) + 1;
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t x = s370_load8(cpu, a1 + i), y = s370_load8(cpu, a2 + i);
+        if (x != y) return x < y ? 1 : 2;
+    }
+    return 0;
+}
+static S370_HELPER(s370_helper_clc, s370_helper_clc_fn, IR_CALL_READS_STATE | IR_CALL_MAY_RAISE);
+
+/* MVCIN (ESA/390): the second operand is taken right to left. */
+static uint64_t s370_helper_mvcin_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    S370CPU *cpu = s370_cpu(c);
+    uint32_t len = S370_FIELD_L1(f) + 1;
+    uint64_t src = a2 - (len - 1);
+    s370_probe(cpu, src, len, MMU_READ);
+    s370_probe(cpu, a1, len, MMU_WRITE);
+    for (uint32_t i = 0; i < len; i++)
+        s370_store8(cpu, a1 + i, s370_load8(cpu, a2 - i));
+    return 0;
+}
+static S370_HELPER(s370_helper_mvcin, s370_helper_mvcin_fn, STORAGE_FLAGS);
+
+/* TR: each first-operand byte is replaced by the table byte it indexes. */
+static uint64_t s370_helper_tr_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    S370CPU *cpu = s370_cpu(c);
+    uint32_t len = S370_FIELD_L1(f) + 1;
+    s370_probe(cpu, a1, len, MMU_WRITE);
+    for (uint32_t i = 0; i < len; i++)
+        s370_store8(cpu, a1 + i, s370_load8(cpu, a2 + s370_load8(cpu, a1 + i)));
+    return 0;
+}
+static S370_HELPER(s370_helper_tr, s370_helper_tr_fn, STORAGE_FLAGS);
+
+/* TRT: scan for the first byte whose table entry is nonzero; GR1 gets its
+ * address (bits 8-31 in 24-bit mode), GR2 bits 24-31 the entry. */
+static uint64_t s370_helper_trt_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    S370CPU *cpu = s370_cpu(c);
+    uint32_t len = S370_FIELD_L1(f) + 1, amask = s370_amask(cpu);
+    for (uint32_t i = 0; i < len; i++) {
+        uint64_t at = (a1 + i) & amask;
+        uint8_t fn = s370_load8(cpu, a2 + s370_load8(cpu, at));
+        if (!fn) continue;
+        uint32_t r1 = s370_gr32(cpu, 1);
+        if (amask == 0x00ffffffu)
+            s370_set_gr32(cpu, 1, (r1 & 0xff000000u) | (uint32_t)at);
+        else
+            s370_set_gr32(cpu, 1, (r1 & 0x80000000u) | (uint32_t)at);
+        s370_set_gr32(cpu, 2, (s370_gr32(cpu, 2) & 0xffffff00u) | fn);
+        return i == len - 1 ? 2 : 1;
+    }
+    return 0;
+}
+static S370_HELPER(s370_helper_trt, s370_helper_trt_fn, STORAGE_FLAGS);
+
+/* ---- MVCL, CLCL (PoO-370 §7 "Move Long", "Compare Logical Long") ---- */
+
+/* Lengths are 24 bits in the odd registers; addresses in the even ones.
+ * Registers are updated as bytes are processed, so an access exception
+ * part-way leaves the instruction ready to resume (it is interruptible). */
+typedef struct S370LongOperand {
+    unsigned reg;
+    uint64_t addr;
+    uint32_t len;
+} S370LongOperand;
+
+static S370LongOperand s370_long_get(S370CPU *cpu, unsigned reg, uint32_t len_mask)
+{
+    S370LongOperand o = {reg, s370_gr32(cpu, reg) & s370_amask(cpu),
+                         s370_gr32(cpu, reg + 1) & len_mask};
+    return o;
+}
+
+static void s370_long_put(S370CPU *cpu, const S370LongOperand *o, uint32_t len_mask)
+{
+    uint32_t amask = s370_amask(cpu);
+    uint32_t hi = amask == 0x00ffffffu ? 0 : s370_gr32(cpu, o->reg) & 0x80000000u;
+    /* 24-bit mode clears bits 0-7 of the address register (PoO-370 §7). */
+    s370_set_gr32(cpu, o->reg, hi | ((uint32_t)o->addr & amask));
+    s370_set_gr32(cpu, o->reg + 1, (s370_gr32(cpu, o->reg + 1) & ~len_mask) | o->len);
+}
+
+static unsigned s370_long_cc(uint32_t l1, uint32_t l2)
+{
+    return l1 == l2 ? 0 : l1 < l2 ? 1 : 2;
+}
+
+static uint64_t s370_helper_mvcl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1, (void)a2;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r2 = S370_FIELD_R2(f);
+    if ((r1 & 1) || (r2 & 1)) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    const uint32_t lm = 0x00ffffffu;
+    S370LongOperand d = s370_long_get(cpu, r1, lm), s = s370_long_get(cpu, r2, lm);
+    uint8_t pad = (uint8_t)(s370_gr32(cpu, r2 + 1) >> 24);
+    unsigned cc = s370_long_cc(d.len, s.len);
+    /* Destructive overlap: the destination starts inside the source that
+     * is still to be moved (PoO-370 §7 "Move Long"): CC 3, nothing moved. */
+    uint32_t moved = d.len < s.len ? d.len : s.len;
+    uint32_t amask = s370_amask(cpu);
+    if (moved && d.addr != s.addr && ((d.addr - s.addr) & amask) < moved) return 3;
+    while (d.len) {
+        uint8_t v = pad;
+        if (s.len) v = s370_load8(cpu, s.addr);
+        s370_store8(cpu, d.addr, v);
+        d.addr = (d.addr + 1) & amask;
+        d.len--;
+        if (s.len) {
+            s.addr = (s.addr + 1) & amask;
+            s.len--;
+        }
+        if (!(d.addr & 0x7ff) || !d.len) {
+            s370_long_put(cpu, &d, lm);
+            s370_long_put(cpu, &s, lm);
+        }
+    }
+    s370_long_put(cpu, &d, lm);
+    s370_long_put(cpu, &s, lm);
+    return cc;
+}
+static S370_HELPER(s370_helper_mvcl, s370_helper_mvcl_fn, STORAGE_FLAGS);
+
+static uint64_t s370_compare_long(S370CPU *cpu, S370LongOperand *x, S370LongOperand *y, uint8_t pad,
+                                  uint32_t lm)
+{
+    uint32_t amask = s370_amask(cpu);
+    unsigned cc = 0;
+    while (x->len || y->len) {
+        uint8_t a = x->len ? s370_load8(cpu, x->addr) : pad;
+        uint8_t b = y->len ? s370_load8(cpu, y->addr) : pad;
+        if (a != b) {
+            cc = a < b ? 1 : 2;
+            break;
+        }
+        if (x->len) x->addr = (x->addr + 1) & amask, x->len--;
+        if (y->len) y->addr = (y->addr + 1) & amask, y->len--;
+    }
+    s370_long_put(cpu, x, lm);
+    s370_long_put(cpu, y, lm);
+    return cc;
+}
+
+static uint64_t s370_helper_clcl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1, (void)a2;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r2 = S370_FIELD_R2(f);
+    if ((r1 & 1) || (r2 & 1)) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    S370LongOperand x = s370_long_get(cpu, r1, 0x00ffffffu);
+    S370LongOperand y = s370_long_get(cpu, r2, 0x00ffffffu);
+    return s370_compare_long(cpu, &x, &y, (uint8_t)(s370_gr32(cpu, r2 + 1) >> 24), 0x00ffffffu);
+}
+static S370_HELPER(s370_helper_clcl, s370_helper_clcl_fn, STORAGE_FLAGS);
+
+/* MVCLE, CLCLE (ESA/390, RS): 32-bit lengths, pad byte from the second
+ * operand address; we always complete, so CC 3 is never set. */
+static uint64_t s370_helper_mvcle_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r3 = S370_FIELD_R3(f);
+    if ((r1 & 1) || (r3 & 1)) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    S370LongOperand d = s370_long_get(cpu, r1, 0xffffffffu),
+                    s = s370_long_get(cpu, r3, 0xffffffffu);
+    uint8_t pad = (uint8_t)a2;
+    unsigned cc = s370_long_cc(d.len, s.len);
+    uint32_t amask = s370_amask(cpu);
+    while (d.len) {
+        s370_store8(cpu, d.addr, s.len ? s370_load8(cpu, s.addr) : pad);
+        d.addr = (d.addr + 1) & amask;
+        d.len--;
+        if (s.len) s.addr = (s.addr + 1) & amask, s.len--;
+        if (!(d.addr & 0x7ff)) {
+            s370_long_put(cpu, &d, 0xffffffffu);
+            s370_long_put(cpu, &s, 0xffffffffu);
+        }
+    }
+    s370_long_put(cpu, &d, 0xffffffffu);
+    s370_long_put(cpu, &s, 0xffffffffu);
+    return cc;
+}
+static S370_HELPER(s370_helper_mvcle, s370_helper_mvcle_fn, STORAGE_FLAGS);
+
+static uint64_t s370_helper_clcle_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r3 = S370_FIELD_R3(f);
+    if ((r1 & 1) || (r3 & 1)) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    S370LongOperand x = s370_long_get(cpu, r1, 0xffffffffu);
+    S370LongOperand y = s370_long_get(cpu, r3, 0xffffffffu);
+    return s370_compare_long(cpu, &x, &y, (uint8_t)a2, 0xffffffffu);
+}
+static S370_HELPER(s370_helper_clcle, s370_helper_clcle_fn, STORAGE_FLAGS);
+
+/* ---- MVST, CLST, SRST (ESA/390): strings ended by the byte in GR0 ---- */
+
+enum { STRING_MOVE, STRING_COMPARE, STRING_SEARCH };
+
+static uint64_t s370_string_op(CPUState *c, uint64_t f, int kind)
+{
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r2 = S370_FIELD_R2(f);
+    uint32_t gr0 = s370_gr32(cpu, 0), amask = s370_amask(cpu);
+    if (gr0 & 0xffffff00u) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    uint8_t end = (uint8_t)gr0;
+    uint64_t p1 = s370_gr32(cpu, r1) & amask, p2 = s370_gr32(cpu, r2) & amask;
+    switch (kind) {
+    case STRING_MOVE: /* MVST: copy through the ending byte; R1 -> it */
+        for (;;) {
+            uint8_t v = s370_load8(cpu, p2);
+            s370_store8(cpu, p1, v);
+            if (v == end) {
+                s370_set_gr32(cpu, r1, (uint32_t)p1);
+                return 1;
+            }
+            p1 = (p1 + 1) & amask, p2 = (p2 + 1) & amask;
+        }
+    case STRING_COMPARE: /* CLST */
+        for (;;) {
+            uint8_t x = s370_load8(cpu, p1), y = s370_load8(cpu, p2);
+            if (x == end && y == end) return 0;
+            if (x == end || (y != end && x < y)) {
+                s370_set_gr32(cpu, r1, (uint32_t)p1), s370_set_gr32(cpu, r2, (uint32_t)p2);
+                return 1;
+            }
+            if (y == end || x > y) {
+                s370_set_gr32(cpu, r1, (uint32_t)p1), s370_set_gr32(cpu, r2, (uint32_t)p2);
+                return 2;
+            }
+            p1 = (p1 + 1) & amask, p2 = (p2 + 1) & amask;
+        }
+    default: /* SRST: search [R2, R1) for the byte */
+        while (p2 != p1) {
+            if (s370_load8(cpu, p2) == end) {
+                s370_set_gr32(cpu, r1, (uint32_t)p2);
+                return 1;
+            }
+            p2 = (p2 + 1) & amask;
+        }
+        return 2;
+    }
+}
+#define STRING_HELPER(name, kind)                                                                  \
+    static uint64_t name##_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)                   \
+    {                                                                                              \
+        (void)a1, (void)a2;                                                                        \
+        return s370_string_op(c, f, kind);                                                         \
+    }                                                                                              \
+    static S370_HELPER(name, name##_fn, STORAGE_FLAGS)
+
+STRING_HELPER(s370_helper_mvst, STRING_MOVE);
+STRING_HELPER(s370_helper_clst, STRING_COMPARE);
+STRING_HELPER(s370_helper_srst, STRING_SEARCH);
+
+/* ---- CS, CDS, TS (PoO-370 §7 "Compare and Swap") ---- */
+
+static uint64_t s370_helper_cs_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r3 = S370_FIELD_R3(f);
+    if (a2 & 3) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    s370_probe(cpu, a2, 4, MMU_WRITE);
+    uint32_t v = s370_load32(cpu, a2);
+    if (v == s370_gr32(cpu, r1)) {
+        s370_store32(cpu, a2, s370_gr32(cpu, r3));
+        return 0;
+    }
+    s370_set_gr32(cpu, r1, v);
+    return 1;
+}
+static S370_HELPER(s370_helper_cs, s370_helper_cs_fn, STORAGE_FLAGS);
+
+static uint64_t s370_helper_cds_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f), r3 = S370_FIELD_R3(f);
+    if ((a2 & 7) || (r1 & 1) || (r3 & 1)) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    s370_probe(cpu, a2, 8, MMU_WRITE);
+    uint64_t v = s370_load64(cpu, a2);
+    uint64_t old = (uint64_t)s370_gr32(cpu, r1) << 32 | s370_gr32(cpu, r1 + 1);
+    if (v == old) {
+        s370_store64(cpu, a2, (uint64_t)s370_gr32(cpu, r3) << 32 | s370_gr32(cpu, r3 + 1));
+        return 0;
+    }
+    s370_set_gr32(cpu, r1, (uint32_t)(v >> 32));
+    s370_set_gr32(cpu, r1 + 1, (uint32_t)v);
+    return 1;
+}
+static S370_HELPER(s370_helper_cds, s370_helper_cds_fn, STORAGE_FLAGS);
+
+static uint64_t s370_helper_ts_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)f, (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    s370_probe(cpu, a2, 1, MMU_WRITE);
+    uint8_t v = s370_load8(cpu, a2);
+    s370_store8(cpu, a2, 0xff);
+    return v >> 7;
+}
+static S370_HELPER(s370_helper_ts, s370_helper_ts_fn, STORAGE_FLAGS);
+
+/* ---- EXECUTE (PoO-370 §7 "Execute") ---- */
+
+/* The target is fetched, OR'ed with bits 24-31 of R1 (unless R1 is 0),
+ * and run next as a one-instruction block flagged S370_TBF_EX; an EX
+ * target that is itself EX is an execute exception. */
+static uint64_t s370_helper_execute_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
+{
+    (void)a1;
+    S370CPU *cpu = s370_cpu(c);
+    unsigned r1 = S370_FIELD_R1(f);
+    if (a2 & 1) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
+    uint8_t insn[6] = {0};
+    insn[0] = s370_load8(cpu, a2);
+    insn[1] = s370_load8(cpu, a2 + 1);
+    unsigned len = s370_insn_length(insn[0]);
+    for (unsigned i = 2; i < len; i++)
+        insn[i] = s370_load8(cpu, a2 + i);
+    if (insn[0] == 0x44) s370_program_exception(cpu, S370_PGM_EXECUTE);
+    if (r1) insn[1] |= (uint8_t)s370_gr32(cpu, r1);
+    memcpy(cpu->ex_insn, insn, sizeof insn);
+    cpu->ex_addr = c->pc; /* set by the lifter to this EXECUTE */
+    cpu->ex_target_addr = a2;
+    cpu->ex_pending = true;
+    c->cflags_next_tb = 1 | CF_NOCACHE;
+    return 0;
+}
+static S370_HELPER(s370_helper_execute, s370_helper_execute_fn, STORAGE_FLAGS);
+
+#define H(k, n, fmt, archs, fl, helper)                                                            \
+    {                                                                                              \
+        k, n, S370_FMT_##fmt, archs, fl, s370_lift_helper, &helper, 0                              \
+    }
+
+static const S370InsnDef s370_storage_table[] = {
+    H(0x0e00, "MVCL", RR, S370_IN_ALL, S370F_SETS_CC, s370_helper_mvcl),
+    H(0x0f00, "CLCL", RR, S370_IN_ALL, S370F_SETS_CC, s370_helper_clcl),
+    H(0x4400, "EX", RX, S370_IN_ALL, S370F_SETS_PC | S370F_NO_EX, s370_helper_execute),
+    H(0x9300, "TS", S, S370_IN_ALL, S370F_SETS_CC, s370_helper_ts),
+    H(0xa800, "MVCLE", RS, S370_IN_390, S370F_SETS_CC, s370_helper_mvcle),
+    H(0xa900, "CLCLE", RS, S370_IN_390, S370F_SETS_CC, s370_helper_clcle),
+    H(0xb255, "MVST", RRE, S370_IN_390, S370F_SETS_CC, s370_helper_mvst),
+    H(0xb25d, "CLST", RRE, S370_IN_390, S370F_SETS_CC, s370_helper_clst),
+    H(0xb25e, "SRST", RRE, S370_IN_390, S370F_SETS_CC, s370_helper_srst),
+    H(0xba00, "CS", RS, S370_IN_ALL, S370F_SETS_CC, s370_helper_cs),
+    H(0xbb00, "CDS", RS, S370_IN_ALL, S370F_SETS_CC, s370_helper_cds),
+    H(0xd100, "MVN", SS_L, S370_IN_ALL, 0, s370_helper_mvn),
+    H(0xd200, "MVC", SS_L, S370_IN_ALL, 0, s370_helper_mvc),
+    H(0xd300, "MVZ", SS_L, S370_IN_ALL, 0, s370_helper_mvz),
+    H(0xd400, "NC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_nc),
+    H(0xd500, "CLC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_clc),
+    H(0xd600, "OC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_oc),
+    H(0xd700, "XC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_xc),
+    H(0xdc00, "TR", SS_L, S370_IN_ALL, 0, s370_helper_tr),
+    H(0xdd00, "TRT", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_trt),
+    H(0xe800, "MVCIN", SS_L, S370_IN_390, 0, s370_helper_mvcin),
+};
+S370_GROUP(storage, s370_storage_table);

@@ -1,0 +1,247 @@
+/*
+ * The mainframe boards: -M s370 (System/370, BC/EC PSWs, S/370 channels)
+ * and -M s390 (ESA/390, the channel subsystem).  One CPU, main storage at
+ * absolute 0 with its storage keys, the channels, a 3215 console at 009
+ * on the serial chardev, and units from -device (or -kernel DECK: a
+ * 3505 card reader at 00C holding the deck).  Boot is IPL from -ipl DEVNO
+ * (default 00C with -kernel).
+ *
+ * Test exit (blueprint §8): a disabled wait ends the run with the low 8
+ * bits of the wait PSW's instruction address as exit status, after
+ * printing the PSW and, with -dump-on-wait ADDR:LEN, that storage.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chardev.h"
+#include "core/device.h"
+#include "core/machine.h"
+#include "core/options.h"
+#include "devices/channel/channel.h"
+#include "frontends/s370/s370.h"
+#include "softmmu/memory.h"
+
+#define S370_CONSOLE_DEVNO "009"
+#define S370_READER_DEVNO  "00c"
+
+typedef struct S370Board {
+    MemoryRegion storage;
+    uint8_t *keys;
+    ChannelSubsystem *css;
+    IrqLine io_pending;
+    S370CPU *cpu;
+    uint16_t ipl_devno;
+    bool have_ipl;
+    bool dump;
+    uint32_t dump_addr, dump_len;
+} S370Board;
+
+static void s370_board_dump(Machine *m, S370Board *b)
+{
+    uint8_t line[16];
+    for (uint32_t off = 0; off < b->dump_len; off += 16) {
+        uint32_t n = b->dump_len - off < 16 ? b->dump_len - off : 16;
+        uint64_t addr = (uint64_t)b->dump_addr + off;
+        if (dma_read(m->as, addr, line, n) != MEMTX_OK) memset(line, 0, n);
+        printf("%08" PRIX64 ":", addr);
+        for (uint32_t i = 0; i < n; i++)
+            printf(" %02X", line[i]);
+        printf("\n");
+    }
+    fflush(stdout);
+}
+
+static void s370_board_disabled_wait(S370CPU *cpu, const uint8_t psw[8])
+{
+    Machine *m = cpu->common.machine;
+    S370Board *b = m->board;
+    fprintf(stderr, "doppel: disabled wait PSW=%02X%02X%02X%02X %02X%02X%02X%02X\n", psw[0], psw[1],
+            psw[2], psw[3], psw[4], psw[5], psw[6], psw[7]);
+    if (b->dump) s370_board_dump(m, b);
+    machine_request_exit(m, psw[7]);
+}
+
+static bool s370_board_parse_options(Machine *m, S370Board *b)
+{
+    const Options *o = m->opts;
+    if (!o) return true;
+    if (o->bios || o->initrd || o->dtb || o->append) {
+        fprintf(stderr, "doppel: %s: the mainframe boards boot by IPL (-ipl, -kernel DECK)\n",
+                o->bios     ? "-bios"
+                : o->initrd ? "-initrd"
+                : o->dtb    ? "-dtb"
+                            : "-append");
+        return false;
+    }
+    if (o->ipl) {
+        b->ipl_devno = (uint16_t)strtoul(o->ipl, NULL, 16);
+        b->have_ipl = true;
+    } else if (o->kernel) {
+        b->ipl_devno = 0x00c;
+        b->have_ipl = true;
+    }
+    if (o->dump_on_wait) {
+        char *end;
+        b->dump_addr = (uint32_t)strtoul(o->dump_on_wait, &end, 16);
+        b->dump_len = (uint32_t)strtoul(end + 1, NULL, 16);
+        b->dump = true;
+    }
+    if (o->hercules_cnf) {
+        fprintf(stderr, "doppel: -hercules-cnf: not supported yet\n");
+        return false;
+    }
+    return true;
+}
+
+/* A unit of the board's own default set, made as -device would make it. */
+static bool s370_board_add_unit(Machine *m, const char *type, const char *devno, const char *prop,
+                                const char *value)
+{
+    Device *dev = device_create(m, type);
+    char err[256] = "";
+    if (!dev) {
+        fprintf(stderr, "doppel: %s: no such device\n", type);
+        return false;
+    }
+    if (!device_set_prop(dev, "devno", devno, err, sizeof err) ||
+        (prop && !device_set_prop(dev, prop, value, err, sizeof err))) {
+        fprintf(stderr, "doppel: %s: %s\n", type, err);
+        device_free(dev);
+        return false;
+    }
+    return device_realize(dev);
+}
+
+static bool s370_board_init(Machine *m, S370ArchMode arch)
+{
+    S370Board *b = calloc(1, sizeof(*b));
+    if (!b) return false;
+    m->board = b;
+    if (!s370_board_parse_options(m, b)) return false;
+    uint64_t limit = arch == S370_ARCH_370 ? (64ull << 20) : (2048ull << 20);
+    if (m->ram_size > limit || m->ram_size < (64u << 10) || (m->ram_size & 0xfff)) {
+        fprintf(stderr,
+                "doppel: -m: %s main storage must be a multiple of 4 KiB from 64 KiB to "
+                "%llu MiB\n",
+                m->mc->name, (unsigned long long)(limit >> 20));
+        return false;
+    }
+    if (!memory_region_init_ram(&b->storage, "main-storage", m->ram_size)) {
+        fprintf(stderr, "doppel: -m: cannot allocate %llu bytes of main storage\n",
+                (unsigned long long)m->ram_size);
+        return false;
+    }
+    memory_region_add_subregion(m->system_memory, 0, &b->storage, 0);
+    b->keys = calloc(m->ram_size >> STORAGE_KEY_BLOCK_BITS, 1);
+    b->css = channel_subsystem_new(m, arch == S370_ARCH_390);
+    if (!b->keys || !b->css) return false;
+    channel_subsystem_set_storage_keys(b->css, b->keys, m->ram_size);
+    machine_add_bus(m, "channel", b->css);
+
+    CPUState *c = machine_add_cpu(m, &s370_arch_ops);
+    if (!c) return false;
+    b->cpu = s370_cpu(c);
+    b->cpu->cpuid_serial = 0x000370;
+    b->cpu->cpuid_model = arch == S370_ARCH_370 ? 0x3158 : 0x9672;
+    b->cpu->disabled_wait = s370_board_disabled_wait;
+    s370_cpu_attach_storage(b->cpu, b->keys, m->ram_size);
+    b->cpu->io = (ChannelIo){&channel_io_ops, b->css};
+    s370_cpu_set_arch(b->cpu, arch);
+    irq_init(&b->io_pending, s370_io_irq_handler, c, 0);
+    channel_subsystem_connect(b->css, &b->io_pending);
+
+    const char *serial = m->opts && m->opts->nserials ? m->opts->serials[0] : "mon:stdio";
+    char err[256] = "";
+    Chardev *chr = chardev_from_spec(m, serial, err, sizeof err);
+    if (!chr && err[0]) {
+        fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
+        return false;
+    }
+    if (chr) {
+        chardev_set_id(chr, "serial0");
+        if (!s370_board_add_unit(m, "3215", S370_CONSOLE_DEVNO, "chardev", "serial0")) return false;
+    }
+    if (m->opts && m->opts->kernel &&
+        !s370_board_add_unit(m, "3505", S370_READER_DEVNO, "file", m->opts->kernel))
+        return false;
+    return true;
+}
+
+static bool s370_machine_init(Machine *m)
+{
+    return s370_board_init(m, S370_ARCH_370);
+}
+
+static bool s390_machine_init(Machine *m)
+{
+    return s370_board_init(m, S370_ARCH_390);
+}
+
+/* IPL (PoO-370 §4 "Initial Program Loading"): system reset, the IPL
+ * channel program, then the PSW at absolute 0. */
+static bool s370_machine_boot(Machine *m)
+{
+    S370Board *b = m->board;
+    if (!b->have_ipl) {
+        fprintf(stderr,
+                "doppel: %s: nothing to IPL: give -ipl DEVNO with its device, or "
+                "-kernel DECK\n",
+                m->mc->name);
+        return false;
+    }
+    char err[256] = "";
+    channel_subsystem_reset(b->css);
+    if (!channel_ipl(b->css, b->ipl_devno, err, sizeof err)) {
+        fprintf(stderr, "doppel: IPL from %03X failed: %s\n", b->ipl_devno, err);
+        return false;
+    }
+    if (!s370_load_psw_from(b->cpu, 0)) {
+        uint8_t psw[8];
+        s370_psw_store(b->cpu, psw);
+        fprintf(stderr,
+                "doppel: IPL from %03X: the IPL PSW %02X%02X%02X%02X %02X%02X%02X%02X is "
+                "invalid\n",
+                b->ipl_devno, psw[0], psw[1], psw[2], psw[3], psw[4], psw[5], psw[6], psw[7]);
+        return false;
+    }
+    return true;
+}
+
+static void s370_machine_finalize(Machine *m)
+{
+    S370Board *b = m->board;
+    if (!b) return;
+    if (b->css) channel_subsystem_free(b->css);
+    if (b->storage.kind == MR_RAM) {
+        memory_region_del_subregion(m->system_memory, &b->storage);
+        memory_region_destroy(&b->storage);
+    }
+    free(b->keys);
+    free(b);
+    m->board = NULL;
+}
+
+static const MachineClass s370_machine = {
+    .name = "s370",
+    .desc = "IBM System/370 (BC/EC mode, S/370 channels, 3215 console at 009)",
+    .arch = "s370",
+    .default_ram_size = 16ull << 20,
+    .max_cpus = 1,
+    .init = s370_machine_init,
+    .finalize = s370_machine_finalize,
+    .boot = s370_machine_boot,
+};
+MACHINE_REGISTER(s370_machine)
+
+static const MachineClass s390_machine = {
+    .name = "s390",
+    .desc = "ESA/390 (31-bit, channel subsystem, 3215 console at 009)",
+    .arch = "s370",
+    .default_ram_size = 64ull << 20,
+    .max_cpus = 1,
+    .init = s390_machine_init,
+    .finalize = s370_machine_finalize,
+    .boot = s370_machine_boot,
+};
+MACHINE_REGISTER(s390_machine)

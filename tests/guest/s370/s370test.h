@@ -1,0 +1,223 @@
+/*
+ * Test scaffolding for S/370 and ESA/390 guest programs (GNU as through
+ * s390x-linux-gnu-gcc, so cpp runs first).  See README.md.
+ *
+ * A test is loaded at 0x400 by its IPL deck and entered with every
+ * interruption disabled.  TEST_START makes r12 the base register (BASE
+ * is its address: write operands as label-BASE(%r12)) and points the
+ * program, SVC, external and I/O new PSWs at handlers that end the run
+ * with a distinct failure code, unless the test installs its own.
+ *
+ *   TEST_START
+ *   CHECK_REG %r1, 42, 1      fail with code 1 unless r1 == 42
+ *   CHECK_MEM label, 0x1234, 2  fullword at label
+ *   PRINT msg, len            write len bytes at msg on the 3215 at 009
+ *   TEST_PASS                 disabled wait, code 0
+ *   TEST_FAIL 5               disabled wait, code 5
+ *
+ * Failure codes 0xE0-0xEF are the scaffolding's own: an unexpected
+ * program (E1), SVC (E2), external (E3) or I/O (E4) interruption, a
+ * console error (E5).
+ */
+#ifndef S370TEST_H
+#define S370TEST_H
+
+#if defined(ESA390)
+#define WAIT_PSW_HI 0x000a0000 /* ESA/390: EC bit 12, wait */
+#define WAIT_PSW_LO 0x80000000 /* 31-bit addressing */
+#else
+#define WAIT_PSW_HI 0x000a0000 /* S/370 EC mode, wait */
+#define WAIT_PSW_LO 0x00000000
+#endif
+
+/* Fixed storage locations (PoO-370 fig. 3-3). */
+#define PSA_EXT_OLD  0x18
+#define PSA_SVC_OLD  0x20
+#define PSA_PGM_OLD  0x28
+#define PSA_IO_OLD   0x38
+#define PSA_CSW      0x40
+#define PSA_CAW      0x48
+#define PSA_EXT_NEW  0x58
+#define PSA_SVC_NEW  0x60
+#define PSA_PGM_NEW  0x68
+#define PSA_IO_NEW   0x78
+#define PSA_PGM_ILC  0x8d
+#define PSA_PGM_CODE 0x8e
+
+/* clang-format off */
+	.macro TEST_FAIL code
+	lpsw	.Lfail\@-BASE(%r12)
+	.align	8
+.Lfail\@:
+	.long	WAIT_PSW_HI, WAIT_PSW_LO + (\code)
+	.endm
+
+	.macro TEST_PASS
+	TEST_FAIL 0
+	.endm
+
+	.macro TEST_START
+	.text
+	.globl	_start
+_start:
+	balr	%r12,0
+BASE:
+	mvc	PSA_PGM_NEW(8,%r0),.Lnew_pgm-BASE(%r12)
+	mvc	PSA_SVC_NEW(8,%r0),.Lnew_svc-BASE(%r12)
+	mvc	PSA_EXT_NEW(8,%r0),.Lnew_ext-BASE(%r12)
+	mvc	PSA_IO_NEW(8,%r0),.Lnew_io-BASE(%r12)
+#if defined(ESA390)
+	bas	%r14,test_console_enable-BASE(%r12)
+#endif
+	b	.Lbody-BASE(%r12)
+	.align	8
+.Lnew_pgm:	.long	WAIT_PSW_HI, WAIT_PSW_LO + 0xe1
+.Lnew_svc:	.long	WAIT_PSW_HI, WAIT_PSW_LO + 0xe2
+.Lnew_ext:	.long	WAIT_PSW_HI, WAIT_PSW_LO + 0xe3
+.Lnew_io:	.long	WAIT_PSW_HI, WAIT_PSW_LO + 0xe4
+.Lbody:
+	.endm
+
+	/* Fail with code unless register reg equals the 32-bit value. */
+	.macro CHECK_REG reg, value, code
+	cl	\reg,.Lv\@-BASE(%r12)
+	be	.Lok\@-BASE(%r12)
+	TEST_FAIL \code
+	.align	4
+.Lv\@:	.long	\value
+.Lok\@:
+	.endm
+
+	/* Fail with code unless the fullword at addr equals value (uses r0). */
+	.macro CHECK_MEM addr, value, code
+	l	%r0,\addr-BASE(%r12)
+	CHECK_REG %r0, \value, \code
+	.endm
+
+	/* Fail with code unless the condition code is cc (0-3). */
+	.macro CHECK_CC cc, code
+	bc	(8 >> \cc),.Lok\@-BASE(%r12)
+	TEST_FAIL \code
+.Lok\@:
+	.endm
+
+	/* Write len bytes at msg (EBCDIC) to the console (uses r0-r3, r14). */
+	.macro PRINT msg, len
+	la	%r1,\msg-BASE(%r12)
+	la	%r2,\len
+	bas	%r14,test_print-BASE(%r12)
+	.endm
+
+	/* The console routines; place once, after the test's code. */
+	.macro TEST_ROUTINES
+	.align	8
+#if defined(ESA390)
+	/* Enable subchannel 0 (the console) so SSCH works. */
+test_console_enable:
+	l	%r1,.Lssid-BASE(%r12)
+	.insn	s,0xb2340000,.Lschib-BASE(%r12)		/* STSCH */
+	oi	.Lschib+5-BASE(%r12),0x80		/* PMCW enabled */
+	.insn	s,0xb2320000,.Lschib-BASE(%r12)		/* MSCH */
+	br	%r14
+test_print:
+	stcm	%r1,7,.Lccw+1-BASE(%r12)
+	sth	%r2,.Lccw+6-BASE(%r12)
+	la	%r3,.Lccw-BASE(%r12)
+	st	%r3,.Lorb+8-BASE(%r12)
+	l	%r1,.Lssid-BASE(%r12)
+	.insn	s,0xb2330000,.Lorb-BASE(%r12)		/* SSCH */
+	bc	7,.Lcons_err-BASE(%r12)
+.Lwait:	l	%r1,.Lssid-BASE(%r12)
+	.insn	s,0xb2350000,.Lirb-BASE(%r12)		/* TSCH */
+	bc	4,.Lwait-BASE(%r12)			/* cc 1: nothing yet */
+	br	%r14
+.Lcons_err:
+	TEST_FAIL 0xe5
+	.align	4
+.Lssid:	.long	0x00010000
+.Lorb:	.long	0, 0, 0, 0, 0, 0, 0, 0
+.Lirb:	.fill	96, 1, 0
+.Lschib: .fill	52, 1, 0
+#else
+test_print:
+	stcm	%r1,7,.Lccw+1-BASE(%r12)
+	sth	%r2,.Lccw+6-BASE(%r12)
+	la	%r3,.Lccw-BASE(%r12)
+	st	%r3,PSA_CAW(%r0)
+	.insn	s,0x9c000000,0x009(%r0)			/* SIO 009 */
+	bc	7,.Lcons_err-BASE(%r12)
+.Lwait:	.insn	s,0x9d000000,0x009(%r0)			/* TIO 009 */
+	bc	2,.Lwait-BASE(%r12)			/* cc 2: busy */
+	br	%r14
+.Lcons_err:
+	TEST_FAIL 0xe5
+#endif
+	.align	8
+.Lccw:	.byte	0x09, 0, 0, 0, 0x20, 0, 0, 0		/* WRITE, auto carriage return, SLI */
+	.endm
+	/* EBCDIC text: letters, digits and . , - ! = ( ) / (':' and ';' confuse gas); write '_'
+	 * for a blank (gas macro arguments cannot hold one). */
+	.macro EBCDIC text
+	.irpc c,\text
+	.ifc \c,_
+	.byte 0x40
+	.else
+	.ifc \c,.
+	.byte 0x4b
+	.else
+	.ifc \c,,
+	.byte 0x6b
+	.else
+	.ifc \c,-
+	.byte 0x60
+	.else
+	.ifc \c,!
+	.byte 0x5a
+	.else
+	.ifc \c,=
+	.byte 0x7e
+	.else
+	.ifc \c,(
+	.byte 0x4d
+	.else
+	.ifc \c,)
+	.byte 0x5d
+	.else
+	.ifc \c,/
+	.byte 0x61
+	.else
+	EBCDIC_ALNUM '\c
+	.endif
+	.endif
+	.endif
+	.endif
+	.endif
+	.endif
+	.endif
+	.endif
+	.endif
+	.endr
+	.endm
+
+	.macro EBCDIC_ALNUM v
+	.if (\v >= '0) && (\v <= '9)
+	.byte 0xf0 + \v - '0
+	.elseif (\v >= 'A) && (\v <= 'I)
+	.byte 0xc1 + \v - 'A
+	.elseif (\v >= 'J) && (\v <= 'R)
+	.byte 0xd1 + \v - 'J
+	.elseif (\v >= 'S) && (\v <= 'Z)
+	.byte 0xe2 + \v - 'S
+	.elseif (\v >= 'a) && (\v <= 'i)
+	.byte 0x81 + \v - 'a
+	.elseif (\v >= 'j) && (\v <= 'r)
+	.byte 0x91 + \v - 'j
+	.elseif (\v >= 's) && (\v <= 'z)
+	.byte 0xa2 + \v - 's
+	.else
+	.error "EBCDIC: unsupported character"
+	.endif
+	.endm
+/* clang-format on */
+
+#endif
