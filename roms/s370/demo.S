@@ -10,26 +10,26 @@
 	TEST_START
 	PRINT	.Lhello, .Lhello_end-.Lhello
 	/* Sieve of Eratosthenes over 2..LIMIT-1: one byte per number. */
-	la	%r2,2				/* candidate */
-.Lnext:	la	%r3,.Lsieve-BASE(%r12)
-	ar	%r3,%r2
-	cli	0(%r3),0
+	la	%r6,2				/* candidate */
+.Lnext:	la	%r7,.Lsieve-BASE(%r12)
+	ar	%r7,%r6
+	cli	0(%r7),0
 	bne	.Lskip-BASE(%r12)
 	/* r2 is prime: print it, then mark its multiples. */
-	cvd	%r2,.Ldec-BASE(%r12)
+	cvd	%r6,.Ldec-BASE(%r12)
 	unpk	.Ldigits-BASE(3,%r12),.Ldec+6-BASE(2,%r12)
 	oi	.Ldigits+2-BASE(%r12),0xf0	/* zone of the last digit */
 	PRINT	.Ldigits, 3
-	lr	%r4,%r2
-.Lmark:	ar	%r4,%r2
-	c	%r4,.Llimit-BASE(%r12)
+	lr	%r8,%r6
+.Lmark:	ar	%r8,%r6
+	c	%r8,.Llimit-BASE(%r12)
 	bnl	.Lskip-BASE(%r12)
-	la	%r3,.Lsieve-BASE(%r12)
-	ar	%r3,%r4
-	mvi	0(%r3),1
+	la	%r7,.Lsieve-BASE(%r12)
+	ar	%r7,%r8
+	mvi	0(%r7),1
 	b	.Lmark-BASE(%r12)
-.Lskip:	la	%r2,1(%r2)
-	c	%r2,.Llimit-BASE(%r12)
+.Lskip:	la	%r6,1(%r6)
+	c	%r6,.Llimit-BASE(%r12)
 	bl	.Lnext-BASE(%r12)
 	PRINT	.Lbye, .Lbye_end-.Lbye
 	TEST_PASS

@@ -186,7 +186,7 @@ test_print:
 	.ifc \c,/
 	.byte 0x61
 	.else
-	EBCDIC_ALNUM '\c
+	EBCDIC_ALNUM \c
 	.endif
 	.endif
 	.endif
@@ -199,24 +199,26 @@ test_print:
 	.endr
 	.endm
 
-	.macro EBCDIC_ALNUM v
-	.if (\v >= '0) && (\v <= '9)
-	.byte 0xf0 + \v - '0
-	.elseif (\v >= 'A) && (\v <= 'I)
-	.byte 0xc1 + \v - 'A
-	.elseif (\v >= 'J) && (\v <= 'R)
-	.byte 0xd1 + \v - 'J
-	.elseif (\v >= 'S) && (\v <= 'Z)
-	.byte 0xe2 + \v - 'S
-	.elseif (\v >= 'a) && (\v <= 'i)
-	.byte 0x81 + \v - 'a
-	.elseif (\v >= 'j) && (\v <= 'r)
-	.byte 0x91 + \v - 'j
-	.elseif (\v >= 's) && (\v <= 'z)
-	.byte 0xa2 + \v - 's
-	.else
-	.error "EBCDIC: unsupported character"
+	/* One character of the ranges A-I J-R S-Z a-i j-r s-z 0-9 (EBCDIC
+	 * groups them in runs; gas has no usable character arithmetic here). */
+	.macro EBCDIC_ALNUM c
+	EBCDIC_RANGE \c, ABCDEFGHI, 0xc1
+	EBCDIC_RANGE \c, JKLMNOPQR, 0xd1
+	EBCDIC_RANGE \c, STUVWXYZ, 0xe2
+	EBCDIC_RANGE \c, abcdefghi, 0x81
+	EBCDIC_RANGE \c, jklmnopqr, 0x91
+	EBCDIC_RANGE \c, stuvwxyz, 0xa2
+	EBCDIC_RANGE \c, 0123456789, 0xf0
+	.endm
+
+	.macro EBCDIC_RANGE c, chars, first
+	.set .Lebc_i, 0
+	.irpc x,\chars
+	.ifc \c,\x
+	.byte \first + .Lebc_i
 	.endif
+	.set .Lebc_i, .Lebc_i + 1
+	.endr
 	.endm
 /* clang-format on */
 
