@@ -71,6 +71,10 @@ typedef struct MMUResult {
     uint64_t paddr;     /* physical address of vaddr */
     int prot;           /* MMU_PROT_* for the whole page */
     unsigned page_bits; /* size of the mapping; >= cpu page_bits */
+    /* Grant this access once but cache no entry for it: the next access of
+     * the same kind to the page walks again.  For permissions finer than a
+     * page (S/370 low-address protection covers bytes 0-511 of page 0). */
+    bool no_tlb;
 } MMUResult;
 
 /* ---- translation context passed to ArchOps.translate ---- */

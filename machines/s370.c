@@ -212,6 +212,7 @@ static void s370_machine_finalize(Machine *m)
 {
     S370Board *b = m->board;
     if (!b) return;
+    if (b->cpu) s370_timer_fini(b->cpu); /* added by the timer helper: LSan */
     if (b->css) channel_subsystem_free(b->css);
     if (b->storage.kind == MR_RAM) {
         memory_region_del_subregion(m->system_memory, &b->storage);

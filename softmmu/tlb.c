@@ -138,8 +138,18 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
     e->addr_read = (prot & MMU_PROT_READ) ? rd : TLB_INVALID;
     e->addr_write = (prot & MMU_PROT_WRITE) ? wr : TLB_INVALID;
     e->addr_code = (prot & MMU_PROT_EXEC) ? cd : TLB_INVALID;
-    LOG_MASK(LOG_MMU, "tlb fill cpu%d mmu%u 0x%llx -> 0x%llx prot %d%s\n", cpu->cpu_index, mmu_idx,
-             (unsigned long long)vpage, (unsigned long long)ppage, prot, host_page ? "" : " mmio");
+    if (res.no_tlb) {
+        /* The page bits and flags stay under TLB_INVALID, so the access
+         * the caller is making can still use the entry, while every later
+         * one misses (tlb_hit_page and the fast path both see INVALID). */
+        uint64_t *tag = access == MMU_READ    ? &e->addr_read
+                        : access == MMU_WRITE ? &e->addr_write
+                                              : &e->addr_code;
+        *tag |= TLB_INVALID;
+    }
+    LOG_MASK(LOG_MMU, "tlb fill cpu%d mmu%u 0x%llx -> 0x%llx prot %d%s%s\n", cpu->cpu_index,
+             mmu_idx, (unsigned long long)vpage, (unsigned long long)ppage, prot,
+             host_page ? "" : " mmio", res.no_tlb ? " once" : "");
     return e;
 }
 

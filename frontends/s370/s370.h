@@ -144,5 +144,8 @@ void s370_psw_store(S370CPU *cpu, uint8_t psw[8]);
 void s370_io_irq_handler(void *opaque, int n, int level);
 /* Raise an external-interruption condition (S370_EXT_*). */
 void s370_external_request(S370CPU *cpu, uint32_t conditions);
+/* Free the cpu's timers; the board calls it from its finalize, before the
+ * cpu is destroyed.  (Added by the timer helper: s370_timer.c.) */
+void s370_timer_fini(S370CPU *cpu);
 
 #endif

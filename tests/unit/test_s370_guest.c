@@ -59,13 +59,12 @@ ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
     char console[256], args[1024], out[8192], expected_path[512];
     snprintf(console, sizeof console, "/tmp/doppel-s370-%s-%s-%d.out", deck->name, deck->accel,
              (int)getpid());
-    snprintf(args, sizeof args,
-             "-M %s -accel %s -nographic -serial file:%s -kernel %s/%s.deck",
-             deck_is_esa(deck->name) ? "s390" : "s370", deck->accel, console,
-             DOPPEL_S370_GUEST_DIR, deck->name);
+    snprintf(args, sizeof args, "-M %s -accel %s -nographic -serial file:%s -kernel %s/%s.deck",
+             deck_is_esa(deck->name) ? "s390" : "s370", deck->accel, console, DOPPEL_S370_GUEST_DIR,
+             deck->name);
     int status = test_run_doppel(args, false, out, sizeof out);
-    cr_expect_eq(status, 0, "%s (%s): exit status %d (0x%x), output:\n%s", deck->name,
-                 deck->accel, status, status, out);
+    cr_expect_eq(status, 0, "%s (%s): exit status %d (0x%x), output:\n%s", deck->name, deck->accel,
+                 status, status, out);
     snprintf(expected_path, sizeof expected_path, "%s/tests/guest/s370/%s.expected",
              DOPPEL_SOURCE_DIR, deck->name);
     if (access(expected_path, R_OK) == 0) {

@@ -353,3 +353,48 @@ Test(softmmu_tlb, code_marks_and_map_changes_reach_every_cpu)
     tlb_destroy(&other->parent);
     cpu_destroy(&other->parent);
 }
+
+/* A frontend whose writes to one page are granted once each (no_tlb), as
+ * S/370 low-address protection does for page 0. */
+static uint64_t no_tlb_page;
+
+static int no_tlb_translate(CPUState *c, uint64_t vaddr, MMUAccess access, unsigned mmu_idx,
+                            bool probe, MMUResult *res)
+{
+    int r = sm_arch.mmu_translate(c, vaddr, access, mmu_idx, probe, res);
+    if (r == 0 && access == MMU_WRITE && (vaddr & c->page_mask) == no_tlb_page) res->no_tlb = true;
+    return r;
+}
+
+Test(softmmu_tlb, no_tlb_grants_the_access_and_keeps_no_entry)
+{
+    static ArchOps arch;
+    arch = sm_arch;
+    arch.mmu_translate = no_tlb_translate;
+    sm_world_fini(&w);
+    sm_world_init(&w, &arch);
+    cpu = &w.cpu->parent;
+    sc = w.cpu;
+    no_tlb_page = 0x3000;
+
+    ST(0x3010, 0x11, IR_MO_8);
+    cr_assert_eq(w.ram.host[0x3010], 0x11, "the access that walked is performed");
+    cr_assert_eq(sc->walks, 1);
+    cr_assert(tlb_entry(cpu, 0, 0x3000)->addr_write & TLB_INVALID, "no write entry kept");
+    ST(0x3011, 0x22, IR_MO_8);
+    cr_assert_eq(w.ram.host[0x3011], 0x22);
+    cr_assert_eq(sc->walks, 2, "every write walks");
+    /* Reads of that page were granted by the same walks and stay cached. */
+    cr_assert_eq(LD(0x3010, IR_MO_8), 0x11);
+    cr_assert_eq(sc->walks, 2);
+    /* A store crossing into the page walks it, and lands on both pages. */
+    ST(0x2fff, 0xaabb, IR_MO_16 | IR_MO_BE);
+    cr_assert_eq(w.ram.host[0x2fff], 0xaa);
+    cr_assert_eq(w.ram.host[0x3000], 0xbb);
+    cr_assert(tlb_entry(cpu, 0, 0x3000)->addr_write & TLB_INVALID);
+    /* Other pages are cached as usual. */
+    unsigned walks = sc->walks;
+    ST(0x4000, 1, IR_MO_8);
+    ST(0x4001, 2, IR_MO_8);
+    cr_assert_eq(sc->walks, walks + 1);
+}
