@@ -437,8 +437,8 @@ static u128 isqrt256(u128 hi, u128 lo, bool *inexact)
 {
     u128 root = 0, rem = 0;
     for (int i = 127; i >= 0; i--) {
-        unsigned pair = i >= 64 ? (unsigned)(hi >> (2 * (i - 64))) & 3
-                                : (unsigned)(lo >> (2 * i)) & 3;
+        unsigned pair =
+            i >= 64 ? (unsigned)(hi >> (2 * (i - 64))) & 3 : (unsigned)(lo >> (2 * i)) & 3;
         rem = (rem << 2) | pair;
         u128 trial = (root << 2) | 1;
         if (rem >= trial) {
@@ -479,8 +479,7 @@ S370BfpResult s370_bfp_sqrt(S370BfpFormat fmt, S370BfpVal a, S370BfpRound rm)
     return round_pack(fmt, false, exp / 2, root, sticky, rm);
 }
 
-S370BfpResult s370_bfp_convert(S370BfpFormat from, S370BfpFormat to, S370BfpVal a,
-                               S370BfpRound rm)
+S370BfpResult s370_bfp_convert(S370BfpFormat from, S370BfpFormat to, S370BfpVal a, S370BfpRound rm)
 {
     S370BfpResult r;
     if (nan_operands(to, 1, &from, &a, &r)) return r;

@@ -47,8 +47,8 @@ enum {
 };
 
 typedef struct S370BfpResult {
-    S370BfpVal v; /* the result under default (untrapped) exception handling */
-    uint8_t exc;  /* S370_BFP_* recognized under the untrapped rules */
+    S370BfpVal v;     /* the result under default (untrapped) exception handling */
+    uint8_t exc;      /* S370_BFP_* recognized under the untrapped rules */
     bool incremented; /* rounding increased the magnitude of v */
     /* The result was tiny before rounding: an underflow whenever the
      * underflow mask is on, exact or not. */
@@ -77,8 +77,7 @@ S370BfpResult s370_bfp_fma(S370BfpFormat fmt, S370BfpVal a, S370BfpVal b, S370Bf
                            bool subtract, S370BfpRound rm);
 S370BfpResult s370_bfp_sqrt(S370BfpFormat fmt, S370BfpVal a, S370BfpRound rm);
 /* LOAD LENGTHENED / LOAD ROUNDED between formats. */
-S370BfpResult s370_bfp_convert(S370BfpFormat from, S370BfpFormat to, S370BfpVal a,
-                               S370BfpRound rm);
+S370BfpResult s370_bfp_convert(S370BfpFormat from, S370BfpFormat to, S370BfpVal a, S370BfpRound rm);
 /* LOAD FP INTEGER: a rounded to an integral value in the same format. */
 S370BfpResult s370_bfp_round_int(S370BfpFormat fmt, S370BfpVal a, S370BfpRound rm);
 /* CONVERT FROM FIXED (32-bit signed). */

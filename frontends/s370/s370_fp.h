@@ -22,9 +22,9 @@ typedef enum S370FpRegClass {
 #define S370_FP_REGS(r1, r2) ((r1) | (r2) << 2)
 /* A BFP instruction: a data exception with DXC 2 while AFP-register
  * control is off (PoO-390 §19). */
-#define S370_FP_BFP (1 << 15)
-#define S370_FP_R1(arg)      ((S370FpRegClass)((arg) & 3))
-#define S370_FP_R2(arg)      ((S370FpRegClass)(((arg) >> 2) & 3))
+#define S370_FP_BFP     (1 << 15)
+#define S370_FP_R1(arg) ((S370FpRegClass)((arg)&3))
+#define S370_FP_R2(arg) ((S370FpRegClass)(((arg) >> 2) & 3))
 
 /* Data-exception codes (PoO-390 §6 "Data-Exception Code"). */
 enum {

@@ -66,8 +66,7 @@ static S370HfpVal pack(S370HfpFormat fmt, Hfp h)
         v.lo = sign << 63 | ((uint64_t)h.f & MASK56);
         /* PoO-370 §9: unless the result is a true zero, the low-order
          * characteristic is 14 less than the high-order one, modulo 128. */
-        if (v.hi != 0 || v.lo != 0)
-            v.lo |= ((ch - 14) & 0x7f) << 56;
+        if (v.hi != 0 || v.lo != 0) v.lo |= ((ch - 14) & 0x7f) << 56;
         break;
     }
     return v;
@@ -81,8 +80,7 @@ static Hfp true_zero(void)
 static unsigned clz128(u128 x)
 {
     uint64_t hi = (uint64_t)(x >> 64);
-    if (hi)
-        return (unsigned)__builtin_clzll(hi);
+    if (hi) return (unsigned)__builtin_clzll(hi);
     uint64_t lo = (uint64_t)x;
     return lo ? 64 + (unsigned)__builtin_clzll(lo) : 128;
 }
@@ -91,8 +89,7 @@ static unsigned clz128(u128 x)
  * digit is nonzero, reducing the characteristic per digit. */
 static void normalize(Hfp *h, unsigned digits)
 {
-    if (h->f == 0)
-        return;
+    if (h->f == 0) return;
     unsigned zeros = (clz128(h->f) - (128 - 4 * digits)) / 4;
     h->f <<= 4 * zeros;
     h->ch -= (int)zeros;
@@ -114,15 +111,13 @@ static S370HfpResult result(S370HfpFormat fmt, Hfp h, uint16_t pgm)
  * otherwise makes the result a true zero. */
 static S370HfpResult finish(S370HfpFormat fmt, Hfp h, unsigned pgm_mask)
 {
-    if (h.f == 0)
-        return result(fmt, true_zero(), 0);
+    if (h.f == 0) return result(fmt, true_zero(), 0);
     if (h.ch > 127) {
         h.ch -= 128;
         return result(fmt, h, S370_PGM_EXPONENT_OVERFLOW);
     }
     if (h.ch < 0) {
-        if (!(pgm_mask & S370_HFP_MASK_EXPUND))
-            return result(fmt, true_zero(), 0);
+        if (!(pgm_mask & S370_HFP_MASK_EXPUND)) return result(fmt, true_zero(), 0);
         h.ch += 128;
         return result(fmt, h, S370_PGM_EXPONENT_UNDERFLOW);
     }
@@ -135,8 +130,7 @@ static S370HfpResult finish(S370HfpFormat fmt, Hfp h, unsigned pgm_mask)
  * is a true zero. */
 static S370HfpResult significance(S370HfpFormat fmt, int ch, unsigned pgm_mask)
 {
-    if (!(pgm_mask & S370_HFP_MASK_SIGNIF))
-        return result(fmt, true_zero(), 0);
+    if (!(pgm_mask & S370_HFP_MASK_SIGNIF)) return result(fmt, true_zero(), 0);
     Hfp h = {false, ch, 0};
     return result(fmt, h, S370_PGM_SIGNIFICANCE);
 }
@@ -191,8 +185,7 @@ S370HfpResult s370_hfp_add(S370HfpFormat fmt, S370HfpVal a, S370HfpVal b, bool n
     }
     if (normalize_result) {
         /* The guard digit takes part in normalization. */
-        if (s.f == 0)
-            return significance(fmt, s.ch, pgm_mask);
+        if (s.f == 0) return significance(fmt, s.ch, pgm_mask);
         normalize(&s, digits + 1);
         s.f >>= 4;
         return finish(fmt, s, pgm_mask);
@@ -200,8 +193,7 @@ S370HfpResult s370_hfp_add(S370HfpFormat fmt, S370HfpVal a, S370HfpVal b, bool n
     /* ADD UNNORMALIZED truncates first; significance is judged on the
      * truncated fraction, and no underflow can occur. */
     s.f >>= 4;
-    if (s.f == 0)
-        return significance(fmt, s.ch, pgm_mask);
+    if (s.f == 0) return significance(fmt, s.ch, pgm_mask);
     return finish(fmt, s, pgm_mask);
 }
 
@@ -236,10 +228,8 @@ static u128 extract_256(const uint64_t w[4], unsigned shift)
 {
     u128 lo = ((u128)w[1] << 64) | w[0];
     u128 hi = ((u128)w[3] << 64) | w[2];
-    if (shift == 0)
-        return lo;
-    if (shift >= 128)
-        return hi >> (shift - 128);
+    if (shift == 0) return lo;
+    if (shift >= 128) return hi >> (shift - 128);
     return (lo >> shift) | (hi << (128 - shift));
 }
 
@@ -249,8 +239,7 @@ S370HfpResult s370_hfp_mul(S370HfpFormat in, S370HfpFormat out, S370HfpVal a, S3
     unsigned n = ndigits(in), m = ndigits(out);
     Hfp ha = unpack(in, a), hb = unpack(in, b);
     /* PoO-370 §9 "MULTIPLY": a zero fraction gives a true zero. */
-    if (ha.f == 0 || hb.f == 0)
-        return result(out, true_zero(), 0);
+    if (ha.f == 0 || hb.f == 0) return result(out, true_zero(), 0);
     normalize(&ha, n);
     normalize(&hb, n);
     uint64_t p[4];
@@ -270,8 +259,7 @@ S370HfpResult s370_hfp_mul(S370HfpFormat in, S370HfpFormat out, S370HfpVal a, S3
     } else {
         r.f = extract_256(p, 0) << (unsigned)-shift;
     }
-    if (4 * m < 128)
-        r.f &= ((u128)1 << (4 * m)) - 1;
+    if (4 * m < 128) r.f &= ((u128)1 << (4 * m)) - 1;
     return finish(out, r, pgm_mask);
 }
 
@@ -300,8 +288,7 @@ S370HfpResult s370_hfp_div(S370HfpFormat fmt, S370HfpVal a, S370HfpVal b, unsign
         S370HfpResult r = {a, S370_PGM_FLOAT_DIVIDE, 0};
         return r;
     }
-    if (ha.f == 0)
-        return result(fmt, true_zero(), 0);
+    if (ha.f == 0) return result(fmt, true_zero(), 0);
     normalize(&ha, n);
     normalize(&hb, n);
     /* PoO-370 §9 "DIVIDE": the quotient of normalized fractions is below
@@ -324,8 +311,7 @@ S370HfpResult s370_hfp_halve(S370HfpFormat fmt, S370HfpVal a, unsigned pgm_mask)
 {
     unsigned n = ndigits(fmt);
     Hfp h = unpack(fmt, a);
-    if (h.f == 0)
-        return result(fmt, true_zero(), 0);
+    if (h.f == 0) return result(fmt, true_zero(), 0);
     /* PoO-370 §9 "HALVE": the fraction is shifted right one bit (the bit
      * shifted out kept in a guard digit), then normalized. */
     h.f <<= 3;
@@ -389,8 +375,7 @@ S370HfpResult s370_hfp_sqrt(S370HfpFormat fmt, S370HfpVal a)
 {
     unsigned n = ndigits(fmt);
     Hfp h = unpack(fmt, a);
-    if (h.f == 0)
-        return result(fmt, true_zero(), 0);
+    if (h.f == 0) return result(fmt, true_zero(), 0);
     if (h.neg || fmt == S370_HFP_EXT) {
         /* PoO-390 §9 "SQUARE ROOT": suppressed for a negative operand.
          * (Extended square root is not provided here.) */

@@ -37,8 +37,8 @@ _Noreturn void s370_fp_data_exception(S370CPU *cpu, uint8_t dxc)
 {
     if (cpu->arch == S370_ARCH_390) {
         if (cpu->cr[0] & CR0_AFP)
-            cpu->fpc = (cpu->fpc & ~(0xffu << S370_FPC_DXC_SHIFT)) |
-                       (uint32_t)dxc << S370_FPC_DXC_SHIFT;
+            cpu->fpc = (cpu->fpc & ~(0xffu << S370_FPC_DXC_SHIFT)) | (uint32_t)dxc
+                                                                         << S370_FPC_DXC_SHIFT;
         s370_abs_write(cpu, s370_real_to_abs(cpu, 147), &dxc, 1);
     }
     s370_program_exception(cpu, S370_PGM_DATA);
@@ -269,7 +269,8 @@ static uint64_t bfp_exec(CPUState *cs, uint64_t fields, uint64_t addr2, const Bf
     }
     case K_COMPARE: {
         uint8_t exc;
-        unsigned cc = s370_bfp_compare(desc->in, bfp_reg(cpu, r1, desc->in), b, desc->op != 0, &exc);
+        unsigned cc =
+            s370_bfp_compare(desc->in, bfp_reg(cpu, r1, desc->in), b, desc->op != 0, &exc);
         bfp_check_suppressing(cpu, exc);
         bfp_set_flags(cpu, exc);
         return cc;
@@ -305,7 +306,8 @@ static uint64_t bfp_exec(CPUState *cs, uint64_t fields, uint64_t addr2, const Bf
     }                                                                                              \
     static S370_HELPER(bfp_##name, bfp_fn_##name, BFP_HELPER_FLAGS)
 
-#define ARITH(name, op, in, out, mem, cc) BFP_DEF(name, K_ARITH, S370_BFP_##op, in, out, mem, false, cc)
+#define ARITH(name, op, in, out, mem, cc)                                                          \
+    BFP_DEF(name, K_ARITH, S370_BFP_##op, in, out, mem, false, cc)
 ARITH(aebr, ADD, SHORT, SHORT, false, true);
 ARITH(sebr, SUB, SHORT, SHORT, false, true);
 ARITH(meebr, MUL, SHORT, SHORT, false, false);
@@ -475,10 +477,15 @@ static void lift_load_zero(S370Disas *d, const S370Insn *in, const S370InsnDef *
 
 #define CC S370F_SETS_CC
 #define B(key, name, fmt, flags, helper, regs)                                                     \
-    {key, name, S370_FMT_##fmt, S370_IN_390, flags, lift_bfp_helper, &helper, (regs) | S370_FP_BFP}
+    {                                                                                              \
+        key, name, S370_FMT_##fmt, S370_IN_390, flags, lift_bfp_helper, &helper,                   \
+            (regs) | S370_FP_BFP                                                                   \
+    }
 #define Z(key, name, fmt)                                                                          \
-    {key, name, S370_FMT_RRE, S370_IN_390, 0, lift_load_zero, NULL,                                 \
-     (S370_BFP_##fmt == S370_BFP_EXT ? R_PG : R_FG) | S370_BFP_##fmt << 8}
+    {                                                                                              \
+        key, name, S370_FMT_RRE, S370_IN_390, 0, lift_load_zero, NULL,                             \
+            (S370_BFP_##fmt == S370_BFP_EXT ? R_PG : R_FG) | S370_BFP_##fmt << 8                   \
+    }
 
 static const S370InsnDef s370_bfp_table[] = {
     B(0xb299, "SRNM", S, 0, fpc_srnm, R_G),

@@ -268,9 +268,14 @@ HFP_DEF(sqd, OP_SQRT, LONG, LONG, true, false);
 #define CC S370F_SETS_CC
 /* A helper-based line. */
 #define H(key, name, fmt, archs, flags, helper, regs)                                              \
-    {key, name, S370_FMT_##fmt, archs, flags, lift_hfp_helper, &hfp_##helper, regs}
+    {                                                                                              \
+        key, name, S370_FMT_##fmt, archs, flags, lift_hfp_helper, &hfp_##helper, regs              \
+    }
 /* An IR-lifted line. */
-#define L(key, name, fmt, lifter, arg) {key, name, S370_FMT_##fmt, S370_IN_ALL, 0, lifter, NULL, arg}
+#define L(key, name, fmt, lifter, arg)                                                             \
+    {                                                                                              \
+        key, name, S370_FMT_##fmt, S370_IN_ALL, 0, lifter, NULL, arg                               \
+    }
 
 static const S370InsnDef s370_hfp_table[] = {
     L(0x2000, "LPDR", RR, lift_hfp_sign, RR_FF | HFP_LONG | HFP_SIGN(SIGN_POSITIVE)),

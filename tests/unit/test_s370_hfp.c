@@ -59,15 +59,15 @@ static S370HfpResult sub_s(uint32_t a, uint32_t b, unsigned mask)
 
 Test(s370_hfp, add_normalized_short)
 {
-    expect(add_s(0x41100000, 0x41100000, 0), 0x41200000, 0, 2);       /* 1 + 1 */
-    expect(add_s(0x41100000, 0x40800000, 0), 0x41180000, 0, 2);       /* 1 + 0.5 */
-    expect(add_s(0x41800000, 0x41800000, 0), 0x42100000, 0, 2);       /* carry: 8/16 + 8/16 */
-    expect(add_s(0xc1100000, 0x40800000, 0), 0xc0800000, 0, 1);       /* -1 + 0.5 */
-    expect(add_s(0x42010000, 0x00000000, 0), 0x41100000, 0, 2);       /* normalizes */
-    expect(sub_s(0x41300000, 0x41100000, 0), 0x41200000, 0, 2);       /* 3 - 1 */
-    expect(sub_s(0x41100000, 0x41300000, 0), 0xc1200000, 0, 1);       /* 1 - 3 */
-    expect(add_s(0x41100000, 0x3f100001, 0), 0x41101000, 0, 2);       /* truncated */
-    expect(add_s(0x41100000, 0x39100000, 0), 0x41100000, 0, 2);       /* beyond the guard */
+    expect(add_s(0x41100000, 0x41100000, 0), 0x41200000, 0, 2); /* 1 + 1 */
+    expect(add_s(0x41100000, 0x40800000, 0), 0x41180000, 0, 2); /* 1 + 0.5 */
+    expect(add_s(0x41800000, 0x41800000, 0), 0x42100000, 0, 2); /* carry: 8/16 + 8/16 */
+    expect(add_s(0xc1100000, 0x40800000, 0), 0xc0800000, 0, 1); /* -1 + 0.5 */
+    expect(add_s(0x42010000, 0x00000000, 0), 0x41100000, 0, 2); /* normalizes */
+    expect(sub_s(0x41300000, 0x41100000, 0), 0x41200000, 0, 2); /* 3 - 1 */
+    expect(sub_s(0x41100000, 0x41300000, 0), 0xc1200000, 0, 1); /* 1 - 3 */
+    expect(add_s(0x41100000, 0x3f100001, 0), 0x41101000, 0, 2); /* truncated */
+    expect(add_s(0x41100000, 0x39100000, 0), 0x41100000, 0, 2); /* beyond the guard */
     expect(add_s(0x00000000, 0x00000000, SG), 0x00000000, S370_PGM_SIGNIFICANCE, 0);
 }
 
@@ -135,8 +135,8 @@ Test(s370_hfp, add_extended)
                             v2(0xc0ffffffffffffff, 0xb2ffffffffffffff), true, 0),
                0x2510000000000000, 0x1700000000000000, 0, 2);
     /* A true zero clears both parts; the low characteristic wraps. */
-    expect_ext(s370_hfp_add(EXT, v2(0x4110000000000000, 0), v2(0xc110000000000000, 0), true, 0),
-               0, 0, 0, 0);
+    expect_ext(s370_hfp_add(EXT, v2(0x4110000000000000, 0), v2(0xc110000000000000, 0), true, 0), 0,
+               0, 0, 0);
     expect_ext(s370_hfp_add(EXT, v2(0x0a10000000000000, 0), v2(0x0a10000000000000, 0), true, 0),
                0x0a20000000000000, 0x7c00000000000000, 0, 2);
     expect_ext(s370_hfp_add(EXT, v2(0x4110000000000000, 0), v2(0xc110000000000000, 0), true, SG),
@@ -163,8 +163,7 @@ Test(s370_hfp, multiply)
 {
     /* ME: short operands, long product. */
     expect(s370_hfp_mul(SHORT, LONG, v1(0x41200000), v1(0x41300000), 0), 0x4160000000000000, 0, 2);
-    expect(s370_hfp_mul(SHORT, LONG, v1(0x41ffffff), v1(0xc1ffffff), 0), 0xc2fffffe00000100, 0,
-           1);
+    expect(s370_hfp_mul(SHORT, LONG, v1(0x41ffffff), v1(0xc1ffffff), 0), 0xc2fffffe00000100, 0, 1);
     /* Prenormalization of an unnormalized operand. */
     expect(s370_hfp_mul(SHORT, LONG, v1(0x42020000), v1(0x41300000), 0), 0x4160000000000000, 0, 2);
     /* MD truncates: (1/3) * 3. */
@@ -250,8 +249,7 @@ Test(s370_hfp, load_rounded)
     expect(s370_hfp_round(LONG, v1(0x4110000080000000)), 0x41100001, 0, 2);
     expect(s370_hfp_round(LONG, v1(0x411000007fffffff)), 0x41100000, 0, 2);
     expect(s370_hfp_round(LONG, v1(0xc1ffffff80000000)), 0xc2100000, 0, 1);
-    expect(s370_hfp_round(LONG, v1(0x7fffffff80000000)), 0x00100000, S370_PGM_EXPONENT_OVERFLOW,
-           2);
+    expect(s370_hfp_round(LONG, v1(0x7fffffff80000000)), 0x00100000, S370_PGM_EXPONENT_OVERFLOW, 2);
     /* Not normalized; a zero keeps its sign and characteristic. */
     expect(s370_hfp_round(LONG, v1(0x4200000100000000)), 0x42000001, 0, 2);
     expect(s370_hfp_round(LONG, v1(0xc200000000000000)), 0xc2000000, 0, 0);
@@ -266,11 +264,11 @@ Test(s370_hfp, load_rounded)
 
 Test(s370_hfp, square_root)
 {
-    expect(s370_hfp_sqrt(SHORT, v1(0x41400000)), 0x41200000, 0, 2);  /* sqrt 4 */
-    expect(s370_hfp_sqrt(SHORT, v1(0x42100000)), 0x41400000, 0, 2);  /* sqrt 16 */
-    expect(s370_hfp_sqrt(SHORT, v1(0x41100000)), 0x41100000, 0, 2);  /* sqrt 1 */
-    expect(s370_hfp_sqrt(SHORT, v1(0x41200000)), 0x4116a09e, 0, 2);  /* sqrt 2 */
-    expect(s370_hfp_sqrt(SHORT, v1(0x42040000)), 0x41200000, 0, 2);  /* unnormalized 4 */
+    expect(s370_hfp_sqrt(SHORT, v1(0x41400000)), 0x41200000, 0, 2); /* sqrt 4 */
+    expect(s370_hfp_sqrt(SHORT, v1(0x42100000)), 0x41400000, 0, 2); /* sqrt 16 */
+    expect(s370_hfp_sqrt(SHORT, v1(0x41100000)), 0x41100000, 0, 2); /* sqrt 1 */
+    expect(s370_hfp_sqrt(SHORT, v1(0x41200000)), 0x4116a09e, 0, 2); /* sqrt 2 */
+    expect(s370_hfp_sqrt(SHORT, v1(0x42040000)), 0x41200000, 0, 2); /* unnormalized 4 */
     /* sqrt 2 = 1.6A09E667F3BCC9..., rounded at the 15th digit. */
     expect(s370_hfp_sqrt(LONG, v1(0x4120000000000000)), 0x4116a09e667f3bcd, 0, 2);
     expect(s370_hfp_sqrt(LONG, v1(0x4090000000000000)), 0x40c0000000000000, 0, 2); /* 0.75 */

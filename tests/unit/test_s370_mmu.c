@@ -77,8 +77,11 @@ static void teardown(void)
     memory_region_destroy(&w.root);
 }
 
+/* Suite fixtures run as well as a test's own: one suite per architecture. */
 TestSuite(s370_mmu, .init = setup_370, .fini = teardown);
+TestSuite(s370_mmu_390, .init = setup_390, .fini = teardown);
 TestSuite(s370_timer, .init = setup_370, .fini = teardown);
+TestSuite(s370_timer_390, .init = setup_390, .fini = teardown);
 
 /* ---- helpers ---- */
 
@@ -459,7 +462,7 @@ static void tables_390(void)
     put32(0x5000 + 4 * 0x36, 0x00000400u);
 }
 
-Test(s370_mmu, esa390_translation, .init = setup_390)
+Test(s370_mmu_390, esa390_translation)
 {
     tables_390();
     cr_assert_eq(real_of(0x01234567), 0x7567);
@@ -469,14 +472,14 @@ Test(s370_mmu, esa390_translation, .init = setup_390)
     cr_assert_eq(cpu->trans_exc_addr, 0x7ff00000);
 }
 
-Test(s370_mmu, esa390_page_protection, .init = setup_390)
+Test(s370_mmu_390, esa390_page_protection)
 {
     tables_390();
     cr_assert_eq(xlate(0x01235010, MMU_READ, S370_MMU_PRIMARY, NULL), 0);
     cr_assert_eq(xlate(0x01235010, MMU_WRITE, S370_MMU_PRIMARY, NULL), S370_PGM_PROTECTION);
 }
 
-Test(s370_mmu, esa390_format_checks, .init = setup_390)
+Test(s370_mmu_390, esa390_format_checks)
 {
     tables_390();
     cpu->cr[0] = S370_CR0_PAGE_4K;
@@ -494,7 +497,7 @@ Test(s370_mmu, esa390_format_checks, .init = setup_390)
     cr_assert_eq(xlate(0x01234567, MMU_READ, S370_MMU_PRIMARY, NULL), S370_PGM_TRANSLATION_SPEC);
 }
 
-Test(s370_mmu, esa390_private_space_skips_low_address_protection, .init = setup_390)
+Test(s370_mmu_390, esa390_private_space_skips_low_address_protection)
 {
     cpu->cr[0] = S370_CR0_ESA_FORMAT | S370_CR0_LOW_ADDR_PROT;
     cpu->cr[1] = 0x00004000u;
@@ -507,7 +510,7 @@ Test(s370_mmu, esa390_private_space_skips_low_address_protection, .init = setup_
                  "real addresses stay protected");
 }
 
-Test(s370_mmu, esa390_protection_overrides, .init = setup_390)
+Test(s370_mmu_390, esa390_protection_overrides)
 {
     w.keys[0x0000 >> 11] = 0x18;
     w.keys[0x5000 >> 11] = 0x98;
@@ -520,7 +523,7 @@ Test(s370_mmu, esa390_protection_overrides, .init = setup_390)
     cr_assert_eq(xlate(0x5000, MMU_WRITE, S370_MMU_REAL, NULL), 0, "key 9 override");
 }
 
-Test(s370_mmu, esa390_key_instructions_cover_4k, .init = setup_390)
+Test(s370_mmu_390, esa390_key_instructions_cover_4k)
 {
     s370_set_gr32(cpu, 2, 0x5abc);
     s370_set_gr32(cpu, 1, 0x000000f8);
@@ -544,7 +547,7 @@ Test(s370_mmu, esa390_key_instructions_cover_4k, .init = setup_390)
     cr_assert_eq(s370_gr32(cpu, 3) & 0xff, 0xfa);
 }
 
-Test(s370_mmu, esa390_lra_and_ipte, .init = setup_390)
+Test(s370_mmu_390, esa390_lra_and_ipte)
 {
     tables_390();
     cpu->psw.amode31 = true;
@@ -639,7 +642,7 @@ Test(s370_timer, interval_timer_decrements_location_80)
     cr_assert(cpu->ext_pending & S370_EXT_INTERVAL_TIMER);
 }
 
-Test(s370_timer, no_interval_timer_in_esa390, .init = setup_390)
+Test(s370_timer_390, no_interval_timer_in_esa390)
 {
     put32(80, 0x00000100);
     advance_ns(100000000);
