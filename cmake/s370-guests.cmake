@@ -4,7 +4,8 @@
 #
 #   <name>.S       S/370 test, IPL PSW in EC mode, run on -M s370
 #   <name>_390.S   ESA/390 test, 31-bit IPL PSW, run on -M s390
-#   c/<name>.c     C program (gcc -m31 -march=z900) with c/crt0.S, -M s390
+#   c/<name>.c     C program (gcc -m31 -march=z900) with c/crt0.S and the
+#                  c/guest.c library, run on -M s390 as c_<name>
 # Each becomes ${S370_GUEST_DIR}/<name>.deck.
 
 add_executable(s370-mkdeck roms/s370/mkdeck.c)
@@ -22,6 +23,10 @@ if(NOT S390_GCC OR NOT S390_LD OR NOT S390_OBJCOPY)
   return()
 endif()
 set(S370_GUESTS_BUILT ON)
+
+# libgcc for the 31-bit ABI: 64-bit division and the like in C guests.
+execute_process(COMMAND ${S390_GCC} -m31 -print-libgcc-file-name
+                OUTPUT_VARIABLE S390_LIBGCC OUTPUT_STRIP_TRAILING_WHITESPACE)
 
 set(S370_PSW_370 0008000000000000)
 set(S370_PSW_390 0008000080000000)
@@ -41,9 +46,10 @@ function(s370_guest_deck name psw)
     endif()
     add_custom_command(OUTPUT ${obj}
       COMMAND ${S390_GCC} ${arch_flags} -O2 -ffreestanding -fno-pic -fno-stack-protector
-              -fno-asynchronous-unwind-tables -I${CMAKE_SOURCE_DIR}/tests/guest/s370
+              -fno-asynchronous-unwind-tables -fno-reorder-functions -Wa,--noexecstack -I${CMAKE_SOURCE_DIR}/tests/guest/s370
               -c ${src} -o ${obj}
       DEPENDS ${src} ${CMAKE_SOURCE_DIR}/tests/guest/s370/s370test.h
+              ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/guest.h
       COMMENT "s390x-gcc ${name}/${base}" VERBATIM)
     list(APPEND objs ${obj})
   endforeach()
@@ -51,7 +57,7 @@ function(s370_guest_deck name psw)
   set(bin ${S370_GUEST_DIR}/${name}.bin)
   set(deck ${S370_GUEST_DIR}/${name}.deck)
   add_custom_command(OUTPUT ${deck}
-    COMMAND ${S390_LD} -m elf_s390 -nostdlib -e _start -Ttext=0x${S370_LOAD} -N ${objs} -o ${elf}
+    COMMAND ${S390_LD} -m elf_s390 -nostdlib --no-warn-rwx-segments -e _start -Ttext=0x${S370_LOAD} -N ${objs} ${S390_LIBGCC} -o ${elf}
     COMMAND ${S390_OBJCOPY} -O binary ${elf} ${bin}
     COMMAND s370-mkdeck -a ${S370_LOAD} -p ${${psw}} ${bin} ${deck}
     DEPENDS ${objs} s370-mkdeck
@@ -69,9 +75,12 @@ foreach(src ${S370_ASM_TESTS})
   endif()
 endforeach()
 file(GLOB S370_C_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/*.c)
+set(S370_C_LIB ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/guest.c)
+list(REMOVE_ITEM S370_C_TESTS ${S370_C_LIB})
 foreach(src ${S370_C_TESTS})
   get_filename_component(name ${src} NAME_WE)
-  s370_guest_deck(c_${name} S370_PSW_390 ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/crt0.S ${src})
+  s370_guest_deck(c_${name} S370_PSW_390 ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/crt0.S
+                  ${S370_C_LIB} ${src})
 endforeach()
 s370_guest_deck(s370-demo S370_PSW_370 ${CMAKE_SOURCE_DIR}/roms/s370/demo.S)
 

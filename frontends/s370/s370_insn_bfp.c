@@ -441,6 +441,137 @@ static void lift_bfp_helper(S370Disas *d, const S370Insn *in, const S370InsnDef 
     s370_lift_helper(d, in, def);
 }
 
+/* The common short and long arithmetic and compares, lifted to the IR's
+ * IEEE operations with the FPC rounding mode.  The IR result is the
+ * architected one except for NaNs (the IR's default NaN), tininess (the IR
+ * detects it after rounding) and anything that traps or sets a flag other
+ * than inexact; so the lifted path handles only a finite result away from
+ * the subnormal range with no exception but an untrapped inexact, and
+ * everything else reruns the instruction in its C helper. */
+enum {
+    FAST_OP_SHIFT = 16, /* 3 bits: FastOp */
+    FAST_LONG = 1 << 19,
+    FAST_MEM = 1 << 20,
+    FAST_SIGNALING = 1 << 21,
+    FAST_RRF = 1 << 22, /* R1 in bits 16-19 (MAxBR, MSxBR) */
+};
+typedef enum FastOp { F_ADD, F_SUB, F_MUL, F_DIV, F_CMP, F_MADD, F_MSUB } FastOp;
+
+static IrVal bfp_gen_reg(S370Disas *d, unsigned r, bool is_long)
+{
+    IrVal v = s370_gen_fpr_load(d, r);
+    if (is_long) return v;
+    IrVal hi = ir_temp(d->b, IR_I64), w = ir_temp(d->b, IR_I32);
+    ir_op2(d->b, IR_shr, IR_I64, hi, v, ir_i64(d->b, 32));
+    ir_op1(d->b, IR_trunc, IR_I32, w, hi);
+    return w;
+}
+
+static void bfp_gen_set_reg(S370Disas *d, unsigned r, bool is_long, IrVal v)
+{
+    if (is_long) {
+        s370_gen_fpr_store(d, r, v);
+        return;
+    }
+    IrBlock *b = d->b;
+    IrVal w = ir_temp(b, IR_I64), nv = ir_temp(b, IR_I64);
+    ir_op1(b, IR_zext, IR_I64, w, v);
+    ir_deposit(b, IR_I64, nv, s370_gen_fpr_load(d, r), w, 32, 32);
+    s370_gen_fpr_store(d, r, nv);
+}
+
+static void lift_bfp_fast(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
+{
+    if (!s370_fp_check_regs(d, in, (unsigned)def->arg)) return;
+    IrBlock *b = d->b;
+    unsigned arg = (unsigned)def->arg;
+    FastOp op = (FastOp)((arg >> FAST_OP_SHIFT) & 7);
+    bool is_long = arg & FAST_LONG;
+    IrType t = is_long ? IR_I64 : IR_I32;
+    int64_t imm[2] = {is_long ? IR_FMT_F64 : IR_FMT_F32, (arg & FAST_SIGNALING) ? 1 : 0};
+    unsigned r1 = in->r1, r3 = in->r3;
+    if (arg & FAST_RRF) {
+        r1 = in->r3;
+        r3 = in->r1;
+    }
+    IrVal opnd2;
+    if (arg & FAST_MEM) {
+        IrVal addr = s370_gen_addr(d, in->x2, in->b2, in->d2);
+        opnd2 = s370_gen_load(d, t, addr, is_long ? IR_MO_64 : IR_MO_32);
+    } else {
+        opnd2 = bfp_gen_reg(d, in->r2, is_long);
+    }
+    IrVal opnd1 = bfp_gen_reg(d, r1, is_long);
+    IrVal fpc = ir_temp(b, IR_I32), rm = ir_temp(b, IR_I32), exc = ir_temp(b, IR_I32);
+    ir_ld_env(b, IR_I32, fpc, IR_ENV, offsetof(S370CPU, fpc), IR_MO_32);
+    ir_op2(b, IR_and, IR_I32, rm, fpc, ir_i32(b, S370_FPC_RM));
+    uint32_t slow = ir_label_new(b), done = ir_label_new(b);
+    IrVal bad = ir_temp(b, IR_I32);
+
+    if (op == F_CMP) {
+        IrVal res = ir_temp(b, IR_I32);
+        ir_emit(b, IR_fcmp, IR_I32, 4, (IrVal[]){res, exc, opnd1, opnd2}, 2, imm);
+        ir_op2(b, IR_and, IR_I32, bad, exc, ir_i32(b, IR_FX_INVALID));
+        ir_brcond(b, IR_I32, IR_NE, bad, ir_i32(b, 0), slow);
+        ir_mov(b, IR_I32, d->cc, res);
+        ir_br(b, done);
+    } else {
+        IrVal res = ir_temp(b, t);
+        if (op == F_MADD || op == F_MSUB) {
+            IrVal addend = opnd1;
+            if (op == F_MSUB) {
+                addend = ir_temp(b, t);
+                ir_op2(b, IR_xor, t, addend, opnd1,
+                       ir_const(b, t, is_long ? UINT64_C(1) << 63 : UINT64_C(1) << 31));
+            }
+            IrVal mul1 = bfp_gen_reg(d, r3, is_long);
+            ir_emit(b, IR_fma, t, 6, (IrVal[]){res, exc, mul1, opnd2, addend, rm}, 1, imm);
+        } else {
+            static const IrOpcode ops[] = {IR_fadd, IR_fsub, IR_fmul, IR_fdiv};
+            ir_emit(b, ops[op], t, 5, (IrVal[]){res, exc, opnd1, opnd2, rm}, 1, imm);
+        }
+        ir_op2(b, IR_and, IR_I32, bad, exc,
+               ir_i32(b, IR_FX_INVALID | IR_FX_DIVZERO | IR_FX_OVERFLOW | IR_FX_UNDERFLOW));
+        ir_brcond(b, IR_I32, IR_NE, bad, ir_i32(b, 0), slow);
+        /* NaN results (a NaN operand) and results below twice the
+         * smallest normal (tininess) take the helper. */
+        uint64_t inf = is_long ? UINT64_C(0x7ff0000000000000) : 0x7f800000;
+        uint64_t small = is_long ? UINT64_C(0x0020000000000000) : 0x01000000;
+        IrVal mag = ir_temp(b, t), m1 = ir_temp(b, t);
+        ir_op2(b, IR_and, t, mag, res, ir_const(b, t, inf | (inf - 1)));
+        ir_brcond(b, t, IR_GTU, mag, ir_const(b, t, inf), slow);
+        ir_op2(b, IR_sub, t, m1, mag, ir_const(b, t, 1));
+        ir_brcond(b, t, IR_LTU, m1, ir_const(b, t, small - 1), slow);
+        /* Inexact: the flag, or the helper when its mask traps. */
+        IrVal flag = ir_temp(b, IR_I32), trap = ir_temp(b, IR_I32);
+        ir_op2(b, IR_and, IR_I32, flag, exc, ir_i32(b, IR_FX_INEXACT));
+        ir_op2(b, IR_shl, IR_I32, flag, flag, ir_i32(b, 15)); /* to FPC bit 12 */
+        ir_op2(b, IR_shr, IR_I32, trap, fpc, ir_i32(b, S370_FPC_MASK_SHIFT - S370_FPC_FLAG_SHIFT));
+        ir_op2(b, IR_and, IR_I32, trap, trap, flag);
+        ir_brcond(b, IR_I32, IR_NE, trap, ir_i32(b, 0), slow);
+        ir_op2(b, IR_or, IR_I32, fpc, fpc, flag);
+        ir_st_env(b, IR_I32, fpc, IR_ENV, offsetof(S370CPU, fpc), IR_MO_32);
+        bfp_gen_set_reg(d, r1, is_long, res);
+        if (def->flags & S370F_SETS_CC) {
+            /* 0 zero, 1 negative, 2 positive (a NaN went to the helper). */
+            IrVal nz = ir_temp(b, t), pos = ir_temp(b, t);
+            ir_op2(b, IR_and, t, nz, res, ir_const(b, t, inf | (inf - 1)));
+            ir_setcond(b, t, IR_NE, nz, nz, ir_const(b, t, 0));
+            ir_op2(b, IR_shr, t, pos, res, ir_const(b, t, is_long ? 63 : 31));
+            ir_op2(b, IR_xor, t, pos, pos, ir_const(b, t, 1));
+            ir_op2(b, IR_shl, t, nz, nz, pos);
+            if (is_long)
+                ir_op1(b, IR_trunc, IR_I32, d->cc, nz);
+            else
+                ir_mov(b, IR_I32, d->cc, nz);
+        }
+        ir_br(b, done);
+    }
+    ir_label(b, slow);
+    s370_lift_helper(d, in, def);
+    ir_label(b, done);
+}
+
 /* LZER, LZDR, LZXR (PoO-390 §9 "LOAD ZERO"): a short zero replaces only
  * the left half of the register. */
 static void lift_load_zero(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
@@ -481,6 +612,11 @@ static void lift_load_zero(S370Disas *d, const S370Insn *in, const S370InsnDef *
         key, name, S370_FMT_##fmt, S370_IN_390, flags, lift_bfp_helper, &helper,                   \
             (regs) | S370_FP_BFP                                                                   \
     }
+#define F(key, name, fmt, flags, helper, regs, op, bits)                                           \
+    {                                                                                              \
+        key, name, S370_FMT_##fmt, S370_IN_390, flags, lift_bfp_fast, &helper,                     \
+            (regs) | S370_FP_BFP | (op) << FAST_OP_SHIFT | (bits)                                  \
+    }
 #define Z(key, name, fmt)                                                                          \
     {                                                                                              \
         key, name, S370_FMT_RRE, S370_IN_390, 0, lift_load_zero, NULL,                             \
@@ -499,14 +635,14 @@ static const S370InsnDef s370_bfp_table[] = {
     B(0xb305, "LXDBR", RRE, 0, bfp_lxdbr, R_PF),
     B(0xb306, "LXEBR", RRE, 0, bfp_lxebr, R_PF),
     B(0xb307, "MXDBR", RRE, 0, bfp_mxdbr, R_PF),
-    B(0xb308, "KEBR", RRE, CC, bfp_kebr, R_F),
-    B(0xb309, "CEBR", RRE, CC, bfp_cebr, R_F),
-    B(0xb30a, "AEBR", RRE, CC, bfp_aebr, R_F),
-    B(0xb30b, "SEBR", RRE, CC, bfp_sebr, R_F),
+    F(0xb308, "KEBR", RRE, CC, bfp_kebr, R_F, F_CMP, FAST_SIGNALING),
+    F(0xb309, "CEBR", RRE, CC, bfp_cebr, R_F, F_CMP, 0),
+    F(0xb30a, "AEBR", RRE, CC, bfp_aebr, R_F, F_ADD, 0),
+    F(0xb30b, "SEBR", RRE, CC, bfp_sebr, R_F, F_SUB, 0),
     B(0xb30c, "MDEBR", RRE, 0, bfp_mdebr, R_F),
-    B(0xb30d, "DEBR", RRE, 0, bfp_debr, R_F),
-    B(0xb30e, "MAEBR", RRF, 0, bfp_maebr, R_F),
-    B(0xb30f, "MSEBR", RRF, 0, bfp_msebr, R_F),
+    F(0xb30d, "DEBR", RRE, 0, bfp_debr, R_F, F_DIV, 0),
+    F(0xb30e, "MAEBR", RRF, 0, bfp_maebr, R_F, F_MADD, FAST_RRF),
+    F(0xb30f, "MSEBR", RRF, 0, bfp_msebr, R_F, F_MSUB, FAST_RRF),
     B(0xb310, "LPDBR", RRE, CC, bfp_lpdbr, R_F),
     B(0xb311, "LNDBR", RRE, CC, bfp_lndbr, R_F),
     B(0xb312, "LTDBR", RRE, CC, bfp_ltdbr, R_F),
@@ -514,15 +650,15 @@ static const S370InsnDef s370_bfp_table[] = {
     B(0xb314, "SQEBR", RRE, 0, bfp_sqebr, R_F),
     B(0xb315, "SQDBR", RRE, 0, bfp_sqdbr, R_F),
     B(0xb316, "SQXBR", RRE, 0, bfp_sqxbr, R_P),
-    B(0xb317, "MEEBR", RRE, 0, bfp_meebr, R_F),
-    B(0xb318, "KDBR", RRE, CC, bfp_kdbr, R_F),
-    B(0xb319, "CDBR", RRE, CC, bfp_cdbr, R_F),
-    B(0xb31a, "ADBR", RRE, CC, bfp_adbr, R_F),
-    B(0xb31b, "SDBR", RRE, CC, bfp_sdbr, R_F),
-    B(0xb31c, "MDBR", RRE, 0, bfp_mdbr, R_F),
-    B(0xb31d, "DDBR", RRE, 0, bfp_ddbr, R_F),
-    B(0xb31e, "MADBR", RRF, 0, bfp_madbr, R_F),
-    B(0xb31f, "MSDBR", RRF, 0, bfp_msdbr, R_F),
+    F(0xb317, "MEEBR", RRE, 0, bfp_meebr, R_F, F_MUL, 0),
+    F(0xb318, "KDBR", RRE, CC, bfp_kdbr, R_F, F_CMP, FAST_LONG | FAST_SIGNALING),
+    F(0xb319, "CDBR", RRE, CC, bfp_cdbr, R_F, F_CMP, FAST_LONG),
+    F(0xb31a, "ADBR", RRE, CC, bfp_adbr, R_F, F_ADD, FAST_LONG),
+    F(0xb31b, "SDBR", RRE, CC, bfp_sdbr, R_F, F_SUB, FAST_LONG),
+    F(0xb31c, "MDBR", RRE, 0, bfp_mdbr, R_F, F_MUL, FAST_LONG),
+    F(0xb31d, "DDBR", RRE, 0, bfp_ddbr, R_F, F_DIV, FAST_LONG),
+    F(0xb31e, "MADBR", RRF, 0, bfp_madbr, R_F, F_MADD, FAST_LONG | FAST_RRF),
+    F(0xb31f, "MSDBR", RRF, 0, bfp_msdbr, R_F, F_MSUB, FAST_LONG | FAST_RRF),
     B(0xb340, "LPXBR", RRE, CC, bfp_lpxbr, R_P),
     B(0xb341, "LNXBR", RRE, CC, bfp_lnxbr, R_P),
     B(0xb342, "LTXBR", RRE, CC, bfp_ltxbr, R_P),
@@ -554,28 +690,28 @@ static const S370InsnDef s370_bfp_table[] = {
     B(0xed05, "LXDB", RXE, 0, bfp_lxdb, R_PG),
     B(0xed06, "LXEB", RXE, 0, bfp_lxeb, R_PG),
     B(0xed07, "MXDB", RXE, 0, bfp_mxdb, R_PG),
-    B(0xed08, "KEB", RXE, CC, bfp_keb, R_FG),
-    B(0xed09, "CEB", RXE, CC, bfp_ceb, R_FG),
-    B(0xed0a, "AEB", RXE, CC, bfp_aeb, R_FG),
-    B(0xed0b, "SEB", RXE, CC, bfp_seb, R_FG),
+    F(0xed08, "KEB", RXE, CC, bfp_keb, R_FG, F_CMP, FAST_MEM | FAST_SIGNALING),
+    F(0xed09, "CEB", RXE, CC, bfp_ceb, R_FG, F_CMP, FAST_MEM),
+    F(0xed0a, "AEB", RXE, CC, bfp_aeb, R_FG, F_ADD, FAST_MEM),
+    F(0xed0b, "SEB", RXE, CC, bfp_seb, R_FG, F_SUB, FAST_MEM),
     B(0xed0c, "MDEB", RXE, 0, bfp_mdeb, R_FG),
-    B(0xed0d, "DEB", RXE, 0, bfp_deb, R_FG),
-    B(0xed0e, "MAEB", RXF, 0, bfp_maeb, R_FG),
-    B(0xed0f, "MSEB", RXF, 0, bfp_mseb, R_FG),
+    F(0xed0d, "DEB", RXE, 0, bfp_deb, R_FG, F_DIV, FAST_MEM),
+    F(0xed0e, "MAEB", RXF, 0, bfp_maeb, R_FG, F_MADD, FAST_MEM),
+    F(0xed0f, "MSEB", RXF, 0, bfp_mseb, R_FG, F_MSUB, FAST_MEM),
     B(0xed10, "TCEB", RXE, CC, bfp_tceb, R_FG),
     B(0xed11, "TCDB", RXE, CC, bfp_tcdb, R_FG),
     B(0xed12, "TCXB", RXE, CC, bfp_tcxb, R_PG),
     B(0xed14, "SQEB", RXE, 0, bfp_sqeb, R_FG),
     B(0xed15, "SQDB", RXE, 0, bfp_sqdb, R_FG),
-    B(0xed17, "MEEB", RXE, 0, bfp_meeb, R_FG),
-    B(0xed18, "KDB", RXE, CC, bfp_kdb, R_FG),
-    B(0xed19, "CDB", RXE, CC, bfp_cdb, R_FG),
-    B(0xed1a, "ADB", RXE, CC, bfp_adb, R_FG),
-    B(0xed1b, "SDB", RXE, CC, bfp_sdb, R_FG),
-    B(0xed1c, "MDB", RXE, 0, bfp_mdb, R_FG),
-    B(0xed1d, "DDB", RXE, 0, bfp_ddb, R_FG),
-    B(0xed1e, "MADB", RXF, 0, bfp_madb, R_FG),
-    B(0xed1f, "MSDB", RXF, 0, bfp_msdb, R_FG),
+    F(0xed17, "MEEB", RXE, 0, bfp_meeb, R_FG, F_MUL, FAST_MEM),
+    F(0xed18, "KDB", RXE, CC, bfp_kdb, R_FG, F_CMP, FAST_LONG | FAST_MEM | FAST_SIGNALING),
+    F(0xed19, "CDB", RXE, CC, bfp_cdb, R_FG, F_CMP, FAST_LONG | FAST_MEM),
+    F(0xed1a, "ADB", RXE, CC, bfp_adb, R_FG, F_ADD, FAST_LONG | FAST_MEM),
+    F(0xed1b, "SDB", RXE, CC, bfp_sdb, R_FG, F_SUB, FAST_LONG | FAST_MEM),
+    F(0xed1c, "MDB", RXE, 0, bfp_mdb, R_FG, F_MUL, FAST_LONG | FAST_MEM),
+    F(0xed1d, "DDB", RXE, 0, bfp_ddb, R_FG, F_DIV, FAST_LONG | FAST_MEM),
+    F(0xed1e, "MADB", RXF, 0, bfp_madb, R_FG, F_MADD, FAST_LONG | FAST_MEM),
+    F(0xed1f, "MSDB", RXF, 0, bfp_msdb, R_FG, F_MSUB, FAST_LONG | FAST_MEM),
 };
 
 S370_GROUP(bfp, s370_bfp_table);

@@ -62,7 +62,9 @@ enum {
     ALU_XOR,
     ALU_CMP,
     ALU_CMP_LOGICAL,
-    ALU_MUL_LOW, /* MH, MHI, MS, MSR: low 32 bits, no CC */
+    ALU_MUL_LOW,    /* MH, MHI, MS, MSR: low 32 bits, no CC */
+    ALU_ADD_CARRY,  /* ALCR, ALC: add logical with the carry from the CC */
+    ALU_SUB_BORROW, /* SLBR, SLB: subtract logical with the borrow */
 };
 
 static void lift_alu(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
@@ -90,6 +92,36 @@ static void lift_alu(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
         ir_mov(b, IR_I32, d->gr[in->r1], r);
         s370_gen_cc_overflow(d, r, ovf);
         s370_gen_overflow_trap(d, ovf);
+        return;
+    }
+    case ALU_ADD_CARRY:
+    case ALU_SUB_BORROW: {
+        /* The carry in is CC bit 2 (CC 2 or 3 after a logical add; for a
+         * subtraction, "no borrow"); computed in 64 bits. */
+        bool add = (def->arg & 0xff) == ALU_ADD_CARRY;
+        IrVal x = ir_temp(b, IR_I64), y = ir_temp(b, IR_I64), cin = ir_temp(b, IR_I64);
+        IrVal carry = ir_temp(b, IR_I32), nz = ir_temp(b, IR_I32);
+        ir_op1(b, IR_zext, IR_I64, x, a);
+        ir_op1(b, IR_zext, IR_I64, y, v);
+        ir_op1(b, IR_zext, IR_I64, cin, d->cc);
+        ir_op2(b, IR_shr, IR_I64, cin, cin, ir_i64(b, 1));
+        if (add) {
+            ir_op2(b, IR_add, IR_I64, x, x, y);
+            ir_op2(b, IR_add, IR_I64, x, x, cin);
+            ir_op2(b, IR_shr, IR_I64, y, x, ir_i64(b, 32));
+            ir_op1(b, IR_trunc, IR_I32, carry, y);
+        } else {
+            ir_op2(b, IR_xor, IR_I64, cin, cin, ir_i64(b, 1)); /* borrow in */
+            ir_op2(b, IR_sub, IR_I64, x, x, y);
+            ir_op2(b, IR_sub, IR_I64, x, x, cin);
+            ir_setcond(b, IR_I64, IR_GE, y, x, ir_i64(b, 0));
+            ir_op1(b, IR_trunc, IR_I32, carry, y);
+        }
+        ir_op1(b, IR_trunc, IR_I32, r, x);
+        ir_setcond(b, IR_I32, IR_NE, nz, r, ir_i32(b, 0));
+        ir_op2(b, IR_add, IR_I32, carry, carry, carry);
+        ir_op2(b, IR_or, IR_I32, d->cc, carry, nz);
+        ir_mov(b, IR_I32, d->gr[in->r1], r);
         return;
     }
     case ALU_ADD_LOGICAL:
@@ -330,6 +362,8 @@ static void lift_test_mask_halfword(S370Disas *d, const S370Insn *in, const S370
 
 /* ---- multiply and divide ---- */
 
+enum { MUL_LOGICAL = 0x1000, DIV_LOGICAL = 1 };
+
 static void lift_multiply_pair(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
 {
     IrBlock *b = d->b;
@@ -337,10 +371,11 @@ static void lift_multiply_pair(S370Disas *d, const S370Insn *in, const S370InsnD
         s370_gen_program_exception(d, S370_PGM_SPECIFICATION);
         return;
     }
-    IrVal v = s370_operand2(d, in, (unsigned)def->arg);
+    IrVal v = s370_operand2(d, in, (unsigned)def->arg & SRC_MASK);
     IrVal x = ir_temp(b, IR_I64), y = ir_temp(b, IR_I64), p = ir_temp(b, IR_I64);
-    ir_op1(b, IR_sext, IR_I64, x, d->gr[in->r1 + 1]);
-    ir_op1(b, IR_sext, IR_I64, y, v);
+    IrOpcode ext = (def->arg & MUL_LOGICAL) ? IR_zext : IR_sext;
+    ir_op1(b, ext, IR_I64, x, d->gr[in->r1 + 1]);
+    ir_op1(b, ext, IR_I64, y, v);
     ir_op2(b, IR_mul, IR_I64, p, x, y);
     ir_op1(b, IR_trunc, IR_I32, d->gr[in->r1 + 1], p);
     ir_op2(b, IR_shr, IR_I64, p, p, ir_i64(b, 32));
@@ -350,9 +385,9 @@ static void lift_multiply_pair(S370Disas *d, const S370Insn *in, const S370InsnD
 /* D, DR (PoO-370 §7 "Divide"): the 64-bit dividend in the pair, quotient
  * to r1+1 and remainder to r1; a zero divisor or a quotient beyond 32
  * bits is a fixed-point-divide exception, suppressing. */
-static uint64_t s370_helper_divide_fn(CPUState *c, uint64_t fields, uint64_t addr1, uint64_t addr2)
+static uint64_t s370_helper_divide_fn(CPUState *c, uint64_t fields, uint64_t logical,
+                                      uint64_t addr2)
 {
-    (void)addr1;
     S370CPU *cpu = s370_cpu(c);
     unsigned r1 = S370_FIELD_R1(fields);
     /* The divisor: RX passes the address, RR its register in the r2 slot
@@ -360,8 +395,17 @@ static uint64_t s370_helper_divide_fn(CPUState *c, uint64_t fields, uint64_t add
     if (r1 & 1) s370_program_exception(cpu, S370_PGM_SPECIFICATION);
     int32_t divisor = addr2 == UINT64_MAX ? (int32_t)s370_gr32(cpu, S370_FIELD_R2(fields))
                                           : (int32_t)s370_load32(cpu, addr2);
-    int64_t dividend = (int64_t)((uint64_t)s370_gr32(cpu, r1) << 32 | s370_gr32(cpu, r1 + 1));
+    uint64_t pair = (uint64_t)s370_gr32(cpu, r1) << 32 | s370_gr32(cpu, r1 + 1);
     if (divisor == 0) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
+    if (logical) {
+        /* DL, DLR (ESA/390): unsigned 64 by 32 bits. */
+        uint64_t q = pair / (uint32_t)divisor, r = pair % (uint32_t)divisor;
+        if (q > UINT32_MAX) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
+        s370_set_gr32(cpu, r1, (uint32_t)r);
+        s370_set_gr32(cpu, r1 + 1, (uint32_t)q);
+        return 0;
+    }
+    int64_t dividend = (int64_t)pair;
     if (dividend == INT64_MIN && divisor == -1) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
     int64_t q = dividend / divisor, r = dividend % divisor;
     if (q > INT32_MAX || q < INT32_MIN) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
@@ -375,8 +419,8 @@ static S370_HELPER(s370_helper_divide, s370_helper_divide_fn,
 static void lift_divide(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
 {
     IrBlock *b = d->b;
-    IrVal args[3] = {ir_i64(b, s370_fields(in)), ir_i64(b, 0), ir_temp(b, IR_I64)};
-    if (def->format == S370_FMT_RR)
+    IrVal args[3] = {ir_i64(b, s370_fields(in)), ir_i64(b, (uint64_t)def->arg), ir_temp(b, IR_I64)};
+    if (def->format == S370_FMT_RR || def->format == S370_FMT_RRE)
         ir_mov(b, IR_I64, args[2], ir_i64(b, UINT64_MAX));
     else
         ir_op1(b, IR_zext, IR_I64, args[2], s370_gen_addr(d, in->x2, in->b2, in->d2));
@@ -548,8 +592,16 @@ static const S370InsnDef s370_general_table[] = {
     F(0xa70c, "MHI", RI, S370_IN_390, lift_alu, ALU_MUL_LOW | SRC_IMM),
     F(0xa70e, "CHI", RI, S370_IN_390, lift_alu, ALU_CMP | SRC_IMM),
     F(0xb252, "MSR", RRE, S370_IN_390, lift_alu, ALU_MUL_LOW | SRC_REG),
+    F(0xb996, "MLR", RRE, S370_IN_390, lift_multiply_pair, SRC_REG | MUL_LOGICAL),
+    F(0xb997, "DLR", RRE, S370_IN_390, lift_divide, DIV_LOGICAL),
+    F(0xb998, "ALCR", RRE, S370_IN_390, lift_alu, ALU_ADD_CARRY | SRC_REG),
+    F(0xb999, "SLBR", RRE, S370_IN_390, lift_alu, ALU_SUB_BORROW | SRC_REG),
     F(0xbd00, "CLM", RS, S370_IN_ALL, lift_under_mask, MASK_COMPARE),
     F(0xbe00, "STCM", RS, S370_IN_ALL, lift_under_mask, MASK_STORE),
     F(0xbf00, "ICM", RS, S370_IN_ALL, lift_under_mask, MASK_INSERT),
+    F(0xe396, "ML", RXE, S370_IN_390, lift_multiply_pair, SRC_MEM32 | MUL_LOGICAL),
+    F(0xe397, "DL", RXE, S370_IN_390, lift_divide, DIV_LOGICAL),
+    F(0xe398, "ALC", RXE, S370_IN_390, lift_alu, ALU_ADD_CARRY | SRC_MEM32),
+    F(0xe399, "SLB", RXE, S370_IN_390, lift_alu, ALU_SUB_BORROW | SRC_MEM32),
 };
 S370_GROUP(general, s370_general_table);

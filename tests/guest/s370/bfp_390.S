@@ -191,6 +191,29 @@
 	ldxbr	%f1,%f0
 	FPL	%f1, .Rtwothirds_d, 0x55
 
+	/* ---- short (9x) ---- */
+	lfpc	.Kfpc0-BASE(%r12)
+	ld	%f0,.Kones-BASE(%r12)
+	le	%f0,.K1s-BASE(%r12)
+	aeb	%f0,.Khalfs-BASE(%r12)
+	CC	2, 0x90
+	FPL	%f0, .R1_5s, 0x91			/* the right half is kept */
+	meebr	%f0,%f0
+	FPS	%f0, .R2_25s, 0x92
+	deb	%f0,.K3s-BASE(%r12)
+	FPS	%f0, .R0_75s, 0x93
+	le	%f1,.K2s-BASE(%r12)
+	le	%f3,.K3s-BASE(%r12)
+	le	%f5,.K1s-BASE(%r12)
+	maebr	%f5,%f1,%f3
+	FPS	%f5, .K7s, 0x94
+	ceb	%f5,.K7s-BASE(%r12)
+	CC	0, 0x95
+	sebr	%f5,%f3
+	CC	2, 0x96
+	FPS	%f5, .R4s, 0x97
+	FPC	.Kfpc0, 0x98
+
 	/* ---- FPC and traps (6x-8x) ---- */
 	lfpc	.Kfpc0-BASE(%r12)
 	ld	%f0,.K1-BASE(%r12)
@@ -268,9 +291,19 @@
 .Kimax:		.long	0x7fffffff
 .Km7s:		.long	0xc0e00000
 .Kthirds:	.long	0x3eaaaaab
+.K1s:		.long	0x3f800000
+.K2s:		.long	0x40000000
+.K3s:		.long	0x40400000
+.K7s:		.long	0x40e00000
+.Khalfs:	.long	0x3f000000
+.R2_25s:	.long	0x40100000
+.R0_75s:	.long	0x3f400000
+.R4s:		.long	0x40800000
 	.align	8
 .Lt:		.quad	0
 .Kzero:		.quad	0
+.Kones:		.quad	0xffffffffffffffff
+.R1_5s:		.quad	0x3fc00000ffffffff
 .K1:		.quad	0x3ff0000000000000
 .Km1:		.quad	0xbff0000000000000
 .K2:		.quad	0x4000000000000000
