@@ -9,11 +9,10 @@
 #include "frontends/s370/s370_internal.h"
 
 /* Every group's table.  A new group adds one line here. */
-extern const S370InsnGroup s370_group_bfp;
 const S370InsnGroup *const s370_groups[] = {
     &s370_group_general, &s370_group_branch, &s370_group_storage, &s370_group_control,
-    &s370_group_decimal, &s370_group_mmu,    &s370_group_timer,
-    &s370_group_io,      &s370_group_hfp,    &s370_group_bfp,
+    &s370_group_decimal, &s370_group_mmu,    &s370_group_timer,   &s370_group_io,
+    &s370_group_hfp,     &s370_group_bfp,
 };
 const unsigned s370_group_count = sizeof(s370_groups) / sizeof(s370_groups[0]);
 

@@ -98,7 +98,7 @@ typedef struct S370InsnGroup {
 
 extern const S370InsnGroup s370_group_general, s370_group_branch, s370_group_storage,
     s370_group_decimal, s370_group_hfp, s370_group_control, s370_group_io, s370_group_mmu,
-    s370_group_timer;
+    s370_group_timer, s370_group_bfp;
 extern const S370InsnGroup *const s370_groups[];
 extern const unsigned s370_group_count;
 

@@ -56,7 +56,7 @@ static bool deck_is_esa(const char *name)
 
 ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
 {
-    char console[256], args[1024], out[8192], expected_path[512];
+    char console[200], args[768], out[8192], expected_path[512];
     snprintf(console, sizeof console, "/tmp/doppel-s370-%s-%s-%d.out", deck->name, deck->accel,
              (int)getpid());
     snprintf(args, sizeof args, "-M %s -accel %s -nographic -serial file:%s -kernel %s/%s.deck",
