@@ -112,7 +112,7 @@ static uint64_t s370_helper_stosm_fn(CPUState *c, uint64_t f, uint64_t a1, uint6
 }
 static S370_HELPER(s370_helper_stosm, s370_helper_stosm_fn, CONTROL_FLAGS);
 
-/* SPKA: key from bits 24-27 of the address; IPK: key into GR2 bits 24-27. */
+/* SPKA: key from bits 24-27 of the address; IPK: key into GR2 bits 24-27, bits 28-31 zeroed. */
 static uint64_t s370_helper_spka_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     (void)f, (void)a1;
@@ -128,7 +128,7 @@ static uint64_t s370_helper_ipk_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
 {
     (void)f, (void)a1, (void)a2;
     S370CPU *cpu = s370_cpu(c);
-    s370_set_gr32(cpu, 2, (s370_gr32(cpu, 2) & 0xffffff0fu) | (uint32_t)cpu->psw.key << 4);
+    s370_set_gr32(cpu, 2, (s370_gr32(cpu, 2) & 0xffffff00u) | (uint32_t)cpu->psw.key << 4);
     return 0;
 }
 static S370_HELPER(s370_helper_ipk, s370_helper_ipk_fn, CONTROL_FLAGS);

@@ -500,7 +500,7 @@ static uint64_t s370_helper_shift_left_arith_fn(CPUState *c, uint64_t fields, ui
     } else {
         s370_set_gr32(cpu, r1, (uint32_t)r);
     }
-    unsigned cc = overflow ? 3 : mag == 0 ? 0 : sign ? 1 : 2;
+    unsigned cc = overflow ? 3 : r == 0 ? 0 : sign ? 1 : 2;
     if (overflow && (cpu->psw.pgm_mask & S370_PGM_MASK_FIXED)) {
         cpu->cc = cc;
         s370_program_exception(cpu, S370_PGM_FIXED_OVERFLOW);

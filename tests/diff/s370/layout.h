@@ -58,9 +58,9 @@ enum { REC_NOT_REACHED = 0, REC_COMPLETED = 1, REC_INTERRUPTED = 2 };
 /* The end of a run: a disabled wait with this code (EC-mode wait PSW). */
 #define DONE_CODE 0x00
 /* Unexpected interruptions end with these codes. */
-#define FAIL_SVC  0xe2
-#define FAIL_EXT  0xe3
-#define FAIL_IO   0xe4
-#define FAIL_MCK  0xe5
+#define FAIL_SVC 0xe2
+#define FAIL_EXT 0xe3
+#define FAIL_IO  0xe4
+#define FAIL_MCK 0xe5
 
 #endif

@@ -1,0 +1,58 @@
+/*
+ * The differential test against Hercules (tests/diff/s370/README.md): a
+ * bounded batch of random S/370 instruction sequences, half of the seeds
+ * in EC mode and half in BC mode, must leave the same registers, storage,
+ * condition code and program interruptions on doppel as on Hercules,
+ * except for the Hercules deviations from the Principles of Operation
+ * listed in tests/diff/s370/KNOWN.md.  Skipped, with the reason, when
+ * hercules is not installed.
+ */
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Seeds 1-6 with 1000 sequences each: a few seconds on two cores. */
+#define S370_DIFF_ARGS "-s 1 -k 6 -n 1000 -B"
+
+static bool program_on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char dir[4096], file[4200];
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+        if (n > 0 && n < sizeof dir) {
+            memcpy(dir, path, n);
+            dir[n] = '\0';
+            snprintf(file, sizeof file, "%s/%s", dir, name);
+            if (access(file, X_OK) == 0) return true;
+        }
+        path += n + (path[n] == ':');
+    }
+    return false;
+}
+
+Test(s370_hercules, differential, .timeout = 170)
+{
+#ifndef DOPPEL_S370_DIFFTEST
+    cr_skip_test("s370-difftest was not built with this suite");
+#else
+    if (!program_on_path("hercules")) {
+        printf("s370_hercules: skipped: hercules is not installed "
+               "(apt-get install hercules)\n");
+        cr_skip_test("hercules is not installed (apt-get install hercules)");
+    }
+    static char out[1 << 16];
+    FILE *p = popen(DOPPEL_S370_DIFFTEST " " S370_DIFF_ARGS " </dev/null 2>&1", "r");
+    cr_assert_not_null(p, "cannot run %s", DOPPEL_S370_DIFFTEST);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "doppel and Hercules differ (s370-difftest " S370_DIFF_ARGS "):\n%s", out);
+    cr_expect(strstr(out, "s370-difftest: ") != NULL, "no summary from s370-difftest:\n%s", out);
+#endif
+}
