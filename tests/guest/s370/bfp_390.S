@@ -10,11 +10,6 @@
 #include "s370test.h"
 
 /* clang-format off */
-	.macro CC cc, code
-	la	%r15,\code
-	bc	15-(8>>\cc),.Lfail-BASE(%r12)
-	.endm
-
 	/* Fail with code unless FPR reg equals the doubleword at want. */
 	.macro FPL reg, want, code
 	std	\reg,.Lt-BASE(%r12)
@@ -38,17 +33,6 @@
 	bc	7,.Lfail-BASE(%r12)
 	.endm
 
-	.macro REG reg, want, code
-	cl	\reg,\want-BASE(%r12)
-	la	%r15,\code
-	bc	7,.Lfail-BASE(%r12)
-	.endm
-
-	.macro CATCH resume
-	mvc	PSA_PGM_NEW(8,%r0),.Lcatch_psw-BASE(%r12)
-	la	%r11,\resume-BASE(%r12)
-	.endm
-
 	/* A data exception with dxc at location 147, ILC 4, old PSW at next;
 	 * fail codes fc .. fc+2. */
 	.macro CAUGHT_DATA dxc, next, fc
@@ -65,11 +49,6 @@
 	cr	%r0,%r1
 	la	%r15,\fc+2
 	bc	7,.Lfail-BASE(%r12)
-	.endm
-
-	.macro NOT_CAUGHT code
-	la	%r15,\code
-	b	.Lfail-BASE(%r12)
 	.endm
 
 	TEST_START
@@ -264,14 +243,9 @@
 
 	TEST_PASS
 
-.Lfail:	stc	%r15,.Lfail_psw+7-BASE(%r12)
-	lpsw	.Lfail_psw-BASE(%r12)
-.Lcatch: br	%r11
+	CHECK_ROUTINES
 
 	.align	8
-.Lfail_psw:	.long	WAIT_PSW_HI, WAIT_PSW_LO
-.Lcatch_psw:	.long	0x00080000, WAIT_PSW_LO + .Lcatch
-.Lamask:	.long	0x7fffffff
 .Kcode6:	.short	6
 .Kcode7:	.short	7
 .Kone_byte:	.byte	1

@@ -8,64 +8,6 @@
 #include "s370test.h"
 
 /* clang-format off */
-	/* Fail with code unless the CC is cc. */
-	.macro CC cc, code
-	la	%r15,\code
-	bc	15-(8>>\cc),.Lfail-BASE(%r12)
-	.endm
-
-	/* Fail with code unless len bytes at a equal those at b. */
-	.macro SAME a, b, len, code
-	clc	\a-BASE(\len,%r12),\b-BASE(%r12)
-	la	%r15,\code
-	bc	7,.Lfail-BASE(%r12)
-	.endm
-
-	/* Copy len bytes of constant src to dst. */
-	.macro SET dst, src, len
-	mvc	\dst-BASE(\len,%r12),\src-BASE(%r12)
-	.endm
-
-	/* Fail with code unless register reg holds the fullword at want. */
-	.macro REG reg, want, code
-	cl	\reg,\want-BASE(%r12)
-	la	%r15,\code
-	bc	7,.Lfail-BASE(%r12)
-	.endm
-
-	/* Expect a program interruption: it resumes at resume. */
-	.macro CATCH resume
-	mvc	PSA_PGM_NEW(8,%r0),.Lcatch_psw-BASE(%r12)
-	la	%r11,\resume-BASE(%r12)
-	.endm
-
-	/* After it: the interruption code, the ILC and the old PSW's
-	 * instruction address (next); fail codes fc, fc+1, fc+2. */
-	.macro CAUGHT code, ilc, next, fc
-	mvc	PSA_PGM_NEW(8,%r0),.Lnew_pgm-BASE(%r12)
-	clc	PSA_PGM_CODE(2,%r0),.Lcode\@-BASE(%r12)
-	la	%r15,\fc
-	bc	7,.Lfail-BASE(%r12)
-	cli	PSA_PGM_ILC(%r0),\ilc
-	la	%r15,\fc+1
-	bc	7,.Lfail-BASE(%r12)
-	l	%r0,PSA_PGM_OLD+4(%r0)
-	n	%r0,.Lamask-BASE(%r12)
-	la	%r1,\next-BASE(%r12)
-	cr	%r0,%r1
-	la	%r15,\fc+2
-	bc	7,.Lfail-BASE(%r12)
-	b	.Ldone\@-BASE(%r12)
-.Lcode\@:	.short \code
-.Ldone\@:
-	.endm
-
-	/* No interruption came: fail with code. */
-	.macro NOT_CAUGHT code
-	la	%r15,\code
-	b	.Lfail-BASE(%r12)
-	.endm
-
 	TEST_START
 
 	/* ---- AP, SP (1x) ---- */
@@ -286,14 +228,9 @@
 
 	TEST_PASS
 
-.Lfail:	stc	%r15,.Lfail_psw+7-BASE(%r12)
-	lpsw	.Lfail_psw-BASE(%r12)
-.Lcatch: br	%r11
+	CHECK_ROUTINES
 
 	.align	8
-.Lfail_psw:	.long	WAIT_PSW_HI, WAIT_PSW_LO
-.Lcatch_psw:	.long	0x00080000, WAIT_PSW_LO + .Lcatch
-.Lamask:	.long	0x00ffffff
 .Kdecmask:	.long	0x04000000		/* SPM: decimal-overflow mask */
 .Kblock1:	.long	0x10000
 .Kblock2:	.long	0x10800

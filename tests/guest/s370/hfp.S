@@ -10,12 +10,6 @@
 #include "s370test.h"
 
 /* clang-format off */
-	/* Fail with code unless the CC is cc. */
-	.macro CC cc, code
-	la	%r15,\code
-	bc	15-(8>>\cc),.Lfail-BASE(%r12)
-	.endm
-
 	/* Fail with code unless FPR reg (long) equals the doubleword at want. */
 	.macro FPL reg, want, code
 	std	\reg,.Lt-BASE(%r12)
@@ -30,46 +24,6 @@
 	clc	.Lt-BASE(4,%r12),\want-BASE(%r12)
 	la	%r15,\code
 	bc	7,.Lfail-BASE(%r12)
-	.endm
-
-	/* Expect a program interruption: it resumes at resume. */
-	.macro CATCH resume
-	mvc	PSA_PGM_NEW(8,%r0),.Lcatch_psw-BASE(%r12)
-	la	%r11,\resume-BASE(%r12)
-	.endm
-
-	/* After it: the interruption code, the ILC, the old PSW's instruction
-	 * address (next) and CC; fail codes fc .. fc+3. */
-	.macro CAUGHT code, ilc, next, cc, fc
-	mvc	PSA_PGM_NEW(8,%r0),.Lnew_pgm-BASE(%r12)
-	clc	PSA_PGM_CODE(2,%r0),.Lcode\@-BASE(%r12)
-	la	%r15,\fc
-	bc	7,.Lfail-BASE(%r12)
-	cli	PSA_PGM_ILC(%r0),\ilc
-	la	%r15,\fc+1
-	bc	7,.Lfail-BASE(%r12)
-	l	%r0,PSA_PGM_OLD+4(%r0)
-	n	%r0,.Lamask-BASE(%r12)
-	la	%r1,\next-BASE(%r12)
-	cr	%r0,%r1
-	la	%r15,\fc+2
-	bc	7,.Lfail-BASE(%r12)
-	sr	%r0,%r0
-	ic	%r0,PSA_PGM_OLD+2(%r0)
-	n	%r0,.Lccmask-BASE(%r12)
-	la	%r1,(\cc << 4)
-	cr	%r0,%r1
-	la	%r15,\fc+3
-	bc	7,.Lfail-BASE(%r12)
-	b	.Ldone\@-BASE(%r12)
-.Lcode\@:	.short \code
-.Ldone\@:
-	.endm
-
-	/* No interruption came: fail with code. */
-	.macro NOT_CAUGHT code
-	la	%r15,\code
-	b	.Lfail-BASE(%r12)
 	.endm
 
 	TEST_START
@@ -193,7 +147,7 @@
 	CATCH	.Lr50
 .Lx50:	aer	%f0,%f0				/* exponent overflow: completed */
 	NOT_CAUGHT 0x50
-.Lr50:	CAUGHT	0x000c, 2, .Lx50+2, 2, 0x51
+.Lr50:	CAUGHT_CC	0x000c, 2, .Lx50+2, 2, 0x51
 	FPS	%f0, .Rbig, 0x55
 
 	le	%f0,.Ktiny-BASE(%r12)
@@ -206,7 +160,7 @@
 	CATCH	.Lr62
 .Lx62:	se	%f0,.Ktiny_half-BASE(%r12)	/* mask on: 128 added */
 	NOT_CAUGHT 0x62
-.Lr62:	CAUGHT	0x000d, 4, .Lx62+4, 2, 0x63
+.Lr62:	CAUGHT_CC	0x000d, 4, .Lx62+4, 2, 0x63
 	FPS	%f0, .Rwrapped, 0x67
 
 	le	%f0,.K1-BASE(%r12)
@@ -219,36 +173,30 @@
 	CATCH	.Lr72
 .Lx72:	ser	%f0,%f0				/* mask on: the characteristic stays */
 	NOT_CAUGHT 0x72
-.Lr72:	CAUGHT	0x000e, 2, .Lx72+2, 0, 0x73
+.Lr72:	CAUGHT_CC	0x000e, 2, .Lx72+2, 0, 0x73
 	FPS	%f0, .Kz41, 0x77
 
 	le	%f0,.K1-BASE(%r12)
 	CATCH	.Lr80
 .Lx80:	de	%f0,.Kz42-BASE(%r12)		/* zero divisor: suppressed */
 	NOT_CAUGHT 0x80
-.Lr80:	CAUGHT	0x000f, 4, .Lx80+4, 0, 0x81
+.Lr80:	CAUGHT_CC	0x000f, 4, .Lx80+4, 0, 0x81
 	FPS	%f0, .K1, 0x85
 
 	CATCH	.Lr90
 .Lx90:	ler	%f1,%f0				/* only FPRs 0, 2, 4, 6 */
 	NOT_CAUGHT 0x90
-.Lr90:	CAUGHT	0x0006, 2, .Lx90+2, 0, 0x91
+.Lr90:	CAUGHT_CC	0x0006, 2, .Lx90+2, 0, 0x91
 	CATCH	.Lr95
 .Lx95:	.insn	rr,0x3600,%f2,%f0		/* AXR: extended only in 0 and 4 */
 	NOT_CAUGHT 0x95
-.Lr95:	CAUGHT	0x0006, 2, .Lx95+2, 0, 0x96
+.Lr95:	CAUGHT_CC	0x0006, 2, .Lx95+2, 0, 0x96
 
 	TEST_PASS
 
-.Lfail:	stc	%r15,.Lfail_psw+7-BASE(%r12)
-	lpsw	.Lfail_psw-BASE(%r12)
-.Lcatch: br	%r11
+	CHECK_ROUTINES
 
 	.align	8
-.Lfail_psw:	.long	WAIT_PSW_HI, WAIT_PSW_LO
-.Lcatch_psw:	.long	0x00080000, WAIT_PSW_LO + .Lcatch
-.Lamask:	.long	0x00ffffff
-.Lccmask:	.long	0x30
 .Kmask_eu:	.long	0x02000000		/* SPM: exponent-underflow mask */
 .Kmask_sg:	.long	0x01000000		/* SPM: significance mask */
 	.align	8
