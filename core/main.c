@@ -8,6 +8,7 @@
 
 #include "core/chardev.h"
 #include "core/device.h"
+#include "core/hercules_cnf.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/options.h"
@@ -28,6 +29,22 @@ static bool main_check_accel(const Options *o)
     return true;
 }
 
+/* -hercules-cnf without -M: the board its ARCHMODE asks for (Hercules
+ * starts in ESA/390 when there is none).  Read quietly: the board reads
+ * the file again and reports what it finds. */
+static const char *main_hercules_machine(const char *path)
+{
+    HercConfig cfg;
+    FILE *quiet = fopen("/dev/null", "w");
+    const char *name = "s390";
+    if (quiet && hercules_cnf_load(path, &cfg, quiet)) {
+        if (cfg.arch == HERC_ARCH_S370) name = "s370";
+        hercules_cnf_free(&cfg);
+    }
+    if (quiet) fclose(quiet);
+    return name;
+}
+
 int main(int argc, char **argv)
 {
     Options o;
@@ -44,7 +61,9 @@ int main(int argc, char **argv)
         options_free(&o);
         return 1;
     }
-    const MachineClass *mc = o.machine ? machine_find(o.machine) : machine_default();
+    const MachineClass *mc = o.machine        ? machine_find(o.machine)
+                             : o.hercules_cnf ? machine_find(main_hercules_machine(o.hercules_cnf))
+                                              : machine_default();
     if (!mc) {
         fprintf(stderr, "doppel: -M %s: unknown machine (see doppel -M help)\n",
                 o.machine ? o.machine : "(default)");

@@ -6,6 +6,11 @@
  * 3505 card reader at 00C holding the deck).  Boot is IPL from -ipl DEVNO
  * (default 00C with -kernel).
  *
+ * -hercules-cnf FILE builds the same board from a Hercules configuration
+ * (core/hercules_cnf.h): MAINSIZE unless -m is given, the CPU id, the
+ * IPL device unless -ipl/-kernel is given, the console at the file's
+ * first console statement, and its other devices.
+ *
  * Test exit (blueprint §8): a disabled wait ends the run with the low 8
  * bits of the wait PSW's instruction address as exit status, after
  * printing the PSW and, with -dump-on-wait ADDR:LEN, that storage.
@@ -16,6 +21,7 @@
 
 #include "core/chardev.h"
 #include "core/device.h"
+#include "core/hercules_cnf.h"
 #include "core/machine.h"
 #include "core/options.h"
 #include "devices/channel/channel.h"
@@ -35,6 +41,9 @@ typedef struct S370Board {
     bool have_ipl;
     bool dump;
     uint32_t dump_addr, dump_len;
+    const char *console_type, *console_devno;
+    char console_devno_buf[8];
+    HercConfig *cnf; /* -hercules-cnf, during init */
 } S370Board;
 
 static void s370_board_dump(Machine *m, S370Board *b)
@@ -87,11 +96,66 @@ static bool s370_board_parse_options(Machine *m, S370Board *b)
         b->dump_len = (uint32_t)strtoul(end + 1, NULL, 16);
         b->dump = true;
     }
-    if (o->hercules_cnf) {
-        fprintf(stderr, "doppel: -hercules-cnf: not supported yet\n");
+    return true;
+}
+
+static const char *const herc_arch_names[] = {
+    [HERC_ARCH_S370] = "S/370",
+    [HERC_ARCH_ESA390] = "ESA/390",
+    [HERC_ARCH_ZARCH] = "z/Arch",
+};
+
+/* Read -hercules-cnf: what the board itself takes from it (storage size,
+ * CPU id, IPL device, console); its devices come after the board's own. */
+static bool s370_board_read_hercules_cnf(Machine *m, S370Board *b, S370ArchMode arch)
+{
+    const Options *o = m->opts;
+    const char *path = o->hercules_cnf;
+    b->cnf = calloc(1, sizeof(*b->cnf));
+    if (!b->cnf || !hercules_cnf_load(path, b->cnf, stderr)) return false;
+    HercConfig *cfg = b->cnf;
+    HercArch want = arch == S370_ARCH_370 ? HERC_ARCH_S370 : HERC_ARCH_ESA390;
+    /* z/Arch machines IPL in ESA/390 mode (Hercules' hercconf "ARCHMODE");
+     * doppel has no z/Architecture mode to switch to yet. */
+    if (cfg->arch == HERC_ARCH_ZARCH && want == HERC_ARCH_ESA390)
+        fprintf(stderr,
+                "doppel: -hercules-cnf %s: ARCHMODE z/Arch: running as ESA/390 (no "
+                "z/Architecture mode yet)\n",
+                path);
+    else if (cfg->arch != HERC_ARCH_DEFAULT && cfg->arch != want) {
+        fprintf(stderr, "doppel: -hercules-cnf %s: ARCHMODE %s needs -M %s, not -M %s\n", path,
+                herc_arch_names[cfg->arch], cfg->arch == HERC_ARCH_S370 ? "s370" : "s390",
+                m->mc->name);
         return false;
     }
+    if (cfg->numcpu > 1)
+        fprintf(stderr, "doppel: -hercules-cnf %s: NUMCPU %d: the board has one CPU; using 1\n",
+                path, cfg->numcpu);
+    if (cfg->mainsize && !o->ram_size) m->ram_size = cfg->mainsize;
+    if (cfg->have_ipl && !b->have_ipl) {
+        b->ipl_devno = cfg->ipl_devno;
+        b->have_ipl = true;
+    }
+    uint16_t devno;
+    if (hercules_cnf_console(cfg, &devno)) {
+        snprintf(b->console_devno_buf, sizeof b->console_devno_buf, "%03x", devno);
+        b->console_devno = b->console_devno_buf;
+        for (int i = 0; i < cfg->ndevs; i++)
+            if (cfg->devs[i].devno == devno && !strncmp(cfg->devs[i].type, "1052", 4))
+                b->console_type = "1052";
+    }
     return true;
+}
+
+/* The configuration's devices, after the board's console and reader. */
+static bool s370_board_apply_hercules_cnf(Machine *m, S370Board *b)
+{
+    if (!b->cnf) return true;
+    bool ok = hercules_cnf_apply(b->cnf, m, stderr);
+    hercules_cnf_free(b->cnf);
+    free(b->cnf);
+    b->cnf = NULL;
+    return ok;
 }
 
 /* A unit of the board's own default set, made as -device would make it. */
@@ -118,7 +182,10 @@ static bool s370_board_init(Machine *m, S370ArchMode arch)
     S370Board *b = calloc(1, sizeof(*b));
     if (!b) return false;
     m->board = b;
+    b->console_type = "3215";
+    b->console_devno = S370_CONSOLE_DEVNO;
     if (!s370_board_parse_options(m, b)) return false;
+    if (m->opts && m->opts->hercules_cnf && !s370_board_read_hercules_cnf(m, b, arch)) return false;
     uint64_t limit = arch == S370_ARCH_370 ? (64ull << 20) : (2048ull << 20);
     if (m->ram_size > limit || m->ram_size < (64u << 10) || (m->ram_size & 0xfff)) {
         fprintf(stderr,
@@ -142,8 +209,10 @@ static bool s370_board_init(Machine *m, S370ArchMode arch)
     CPUState *c = machine_add_cpu(m, &s370_arch_ops);
     if (!c) return false;
     b->cpu = s370_cpu(c);
-    b->cpu->cpuid_serial = 0x000370;
-    b->cpu->cpuid_model = arch == S370_ARCH_370 ? 0x3158 : 0x9672;
+    b->cpu->cpuid_serial = b->cnf && b->cnf->have_cpuserial ? b->cnf->cpuserial : 0x000370;
+    b->cpu->cpuid_model = b->cnf && b->cnf->have_cpumodel ? b->cnf->cpumodel
+                          : arch == S370_ARCH_370         ? 0x3158
+                                                          : 0x9672;
     b->cpu->disabled_wait = s370_board_disabled_wait;
     s370_cpu_attach_storage(b->cpu, b->keys, m->ram_size);
     b->cpu->io = (ChannelIo){&channel_io_ops, b->css};
@@ -160,12 +229,13 @@ static bool s370_board_init(Machine *m, S370ArchMode arch)
     }
     if (chr) {
         chardev_set_id(chr, "serial0");
-        if (!s370_board_add_unit(m, "3215", S370_CONSOLE_DEVNO, "chardev", "serial0")) return false;
+        if (!s370_board_add_unit(m, b->console_type, b->console_devno, "chardev", "serial0"))
+            return false;
     }
     if (m->opts && m->opts->kernel &&
         !s370_board_add_unit(m, "3505", S370_READER_DEVNO, "file", m->opts->kernel))
         return false;
-    return true;
+    return s370_board_apply_hercules_cnf(m, b);
 }
 
 static bool s370_machine_init(Machine *m)
@@ -213,6 +283,10 @@ static void s370_machine_finalize(Machine *m)
     S370Board *b = m->board;
     if (!b) return;
     if (b->cpu) s370_timer_fini(b->cpu); /* added by the timer helper: LSan */
+    if (b->cnf) {
+        hercules_cnf_free(b->cnf);
+        free(b->cnf);
+    }
     if (b->css) channel_subsystem_free(b->css);
     if (b->storage.kind == MR_RAM) {
         memory_region_del_subregion(m->system_memory, &b->storage);

@@ -338,8 +338,10 @@ static void run(Subchannel *sch)
             return;
         }
         ChannelUnit *u = sch->unit;
-        int st =
-            (sch->x.cmd & 0x0f) == 0x04 ? unit_sense(sch) : u->ops->execute(u, sch->x.cmd, &sch->x);
+        /* Only basic SENSE (0x04) is answered from the unit's sense bytes;
+         * the other sense-type codes (0x14, 0x64 RDC, 0xE4 SENSE ID, ...)
+         * are device commands (PoO-390 §15 "Command Code"). */
+        int st = sch->x.cmd == 0x04 ? unit_sense(sch) : u->ops->execute(u, sch->x.cmd, &sch->x);
         if (st == CHANNEL_UNIT_WAIT) {
             sch->waiting = true;
             return;

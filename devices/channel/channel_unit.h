@@ -64,7 +64,8 @@ enum {
 #define CHANNEL_UNIT_WAIT (-1)
 
 typedef struct ChannelUnitOps {
-    /* Execute one command (never TIC or SENSE 0x04).  Data moves with
+    /* Execute one command (never TIC or basic SENSE 0x04; SENSE ID 0xE4
+     * and the other sense-type codes come here).  Data moves with
      * channel_xfer_to_storage (read-type commands) and
      * channel_xfer_from_storage (write and control commands).  Returns
      * the ending unit status, or CHANNEL_UNIT_WAIT. */

@@ -851,23 +851,18 @@ Test(dasd, eckd_define_extent_and_locate_record)
     c = run(0x150, 0x1008);
     cr_assert_eq(CSW_UNIT(c), CE_DE | UC);
     cr_assert_eq(sense(0x150)[0], 0x80);
-    /* Read Device Characteristics: a 3390 with three cylinders.  The
-     * channel must hand sense-type commands other than SENSE (0x04) to
-     * the unit; where it still answers them with the sense bytes, this
-     * part is skipped. */
+    /* Read Device Characteristics: a 3390 with three cylinders (a
+     * sense-type command the channel hands to the unit). */
     ccw(0x1000, 0x64, 0x6000, SLI, 64);
     memset(mem(0x6000), 0, 64);
     c = run(0x150, 0x1000);
     cr_assert_eq(CSW_UNIT(c), CE_DE);
-    if (mem(0x6000)[0] == 0x39) {
-        cr_assert_eq(mem(0x6000)[1], 0x90);
-        cr_assert_eq(mem(0x6000)[3], 0x33);
-        cr_assert_eq(mem(0x6000)[4], 0x90);
-        cr_assert_eq(mem(0x6000)[13], 3);
-        cr_assert_eq(mem(0x6000)[15], 15);
-    } else {
-        fprintf(stderr, "dasd: RDC part skipped: the channel answers 0x64 as SENSE\n");
-    }
+    cr_assert_eq(mem(0x6000)[0], 0x39);
+    cr_assert_eq(mem(0x6000)[1], 0x90);
+    cr_assert_eq(mem(0x6000)[3], 0x33);
+    cr_assert_eq(mem(0x6000)[4], 0x90);
+    cr_assert_eq(mem(0x6000)[13], 3);
+    cr_assert_eq(mem(0x6000)[15], 15);
 }
 
 Test(dasd, ckd_format_writes_and_other_searches)
