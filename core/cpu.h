@@ -47,6 +47,10 @@ typedef struct TlbFull {
     uint64_t paddr;           /* physical address of the page */
     int prot;                 /* MMU_PROT_* granted */
     uint64_t large_page_mask; /* reserved for large-page flushes */
+    /* With TLB_NOTDIRTY: bit n set if code unit n of the page (64 bytes,
+     * TB_CODE_UNIT_BITS) may hold translated code, so writes elsewhere in
+     * the page skip invalidation.  All ones for pages of over 64 units. */
+    uint64_t code_units;
 } TlbFull;
 
 typedef struct SoftTlb {

@@ -371,8 +371,8 @@ bool tb_invalidate_phys_range(TbCache *c, CPUState *cpu, uint64_t paddr, uint64_
 
 bool tb_page_has_code(TbCache *c, uint64_t paddr)
 {
-    /* Code bitmaps in softmmu are kept per 2 KiB; answer for that unit. */
-    uint64_t start = paddr & ~(uint64_t)2047, end = start + 2048;
+    uint64_t unit = UINT64_C(1) << TB_CODE_UNIT_BITS;
+    uint64_t start = paddr & ~(unit - 1), end = start + unit;
     TbPage *p = tb_page_get(c, paddr >> TB_PAGE_BITS, false);
     if (!p) return false;
     for (TranslationBlock *tb = p->first; tb;) {

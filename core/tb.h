@@ -91,11 +91,18 @@ void tb_link(TranslationBlock *from, unsigned slot, TranslationBlock *dest);
 /* Invalidate one TB: unlink, remove from hash, page lists and every jump
  * cache; it is freed at the next tb_reclaim. */
 void tb_invalidate(TbCache *c, TranslationBlock *tb);
+/* Code is tracked in units of 64 bytes (softmmu's code bitmap has a bit
+ * per unit): data stored next to code, as mainframe programs keep their
+ * work areas inside the code's CSECT, then seldom meets translated code
+ * and writes it at full speed. */
+#define TB_CODE_UNIT_BITS 6
+
 /* Invalidate every TB that overlaps [paddr, paddr+len).  Returns true if
- * the page of paddr still holds code afterwards.  If cpu is non-NULL and
+ * the code unit of paddr still holds code afterwards.  If cpu is non-NULL and
  * its running TB was hit, finishes as blueprint §4 says: the store is
  * redone alone in a one-instruction block (see cpu_loop.c). */
 bool tb_invalidate_phys_range(TbCache *c, CPUState *cpu, uint64_t paddr, uint64_t len);
+/* Does any TB hold bytes of the code unit (TB_CODE_UNIT_BITS) of paddr? */
 bool tb_page_has_code(TbCache *c, uint64_t paddr);
 /* Drop every TB.  Cheap; allowed from inside a running TB. */
 void tb_flush(TbCache *c);

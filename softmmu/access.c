@@ -40,6 +40,17 @@ static uint64_t tlb_paddr(CPUState *cpu, unsigned mmu_idx, uint64_t addr)
     return f->paddr | (addr & ~cpu->page_mask);
 }
 
+/* Does a write of [addr, addr + len) (one page, entry e) reach a code unit
+ * that may hold translated code? */
+static bool writes_code(CPUState *cpu, const TlbEntry *e, unsigned mmu_idx, uint64_t addr,
+                        uint64_t len)
+{
+    if (!(e->addr_write & TLB_NOTDIRTY)) return false;
+    const TlbFull *f = &cpu->tlb->full[mmu_idx][(addr >> cpu->page_bits) & (TLB_SIZE - 1)];
+    uint64_t psize = ~cpu->page_mask + 1;
+    return (f->code_units & code_unit_bits(addr & ~cpu->page_mask, len, psize)) != 0;
+}
+
 /* [addr, addr + len) inside one page.  RAM is copied through the host
  * pointer; everything flagged (IO, ROM writes, code pages) goes through
  * physmem_access.  Watchpoint pages are plain RAM here for now. */
@@ -47,7 +58,9 @@ static void access_in_page(CPUState *cpu, uint64_t addr, uint8_t *buf, uint64_t 
                            MMUAccess access, unsigned mmu_idx)
 {
     TlbEntry *e = tlb_lookup(cpu, addr, access, mmu_idx);
-    uint64_t slow = access == MMU_WRITE ? TLB_MMIO | TLB_NOTDIRTY : TLB_MMIO;
+    uint64_t slow = access == MMU_WRITE && writes_code(cpu, e, mmu_idx, addr, len)
+                        ? TLB_MMIO | TLB_NOTDIRTY
+                        : TLB_MMIO;
     if (tlb_tag(e, access) & slow) {
         physmem_access(cpu->as, cpu, tlb_paddr(cpu, mmu_idx, addr), buf, len,
                        access == MMU_WRITE ? ACCESS_WRITE : ACCESS_READ);
@@ -107,6 +120,18 @@ void softmmu_probe(CPUState *cpu, uint64_t addr, MMUAccess access, unsigned mmu_
 {
     cpu->fault_insn = insn;
     tlb_lookup(cpu, addr, access, mmu_idx);
+}
+
+void *softmmu_host_range_slow(CPUState *cpu, uint64_t addr, uint64_t len, MMUAccess access,
+                              unsigned mmu_idx, uint32_t insn)
+{
+    cpu->fault_insn = insn;
+    TlbEntry *e = tlb_lookup(cpu, addr, access, mmu_idx);
+    uint64_t tag = tlb_tag(e, access);
+    if (tag & (TLB_INVALID | TLB_MMIO | TLB_WATCH)) return NULL;
+    if (access == MMU_WRITE && writes_code(cpu, e, mmu_idx, addr, len))
+        physmem_invalidate_code_range(cpu->as, cpu, tlb_paddr(cpu, mmu_idx, addr), len);
+    return (void *)(uintptr_t)(addr + e->addend);
 }
 
 /* ---- code fetch ---- */

@@ -10,10 +10,11 @@
 
 #include "core/cpu.h"
 #include "core/log.h"
+#include "core/tb.h"
 #include "softmmu/memory.h"
 
-/* Code tracking granularity: 2 KiB, the smallest guest page (S/370). */
-#define CODE_PAGE_BITS 11
+/* Code tracking granularity (core/tb.h). */
+#define CODE_PAGE_BITS TB_CODE_UNIT_BITS
 #define CODE_PAGE_SIZE (UINT64_C(1) << CODE_PAGE_BITS)
 
 static inline bool mr_code_test(const MemoryRegion *mr, uint64_t offset)
@@ -35,6 +36,21 @@ static inline void mr_code_set(MemoryRegion *mr, uint64_t offset, bool on)
 
 /* True if any code page of [offset, offset + len) in mr is marked. */
 bool mr_code_any(const MemoryRegion *mr, uint64_t offset, uint64_t len);
+
+/* The TlbFull.code_units bits of [off, off + len) within a page of psize
+ * bytes (off relative to the page start). */
+static inline uint64_t code_unit_bits(uint64_t off, uint64_t len, uint64_t psize)
+{
+    if ((psize >> CODE_PAGE_BITS) > 64) return ~UINT64_C(0);
+    if (len == 0) return 0;
+    unsigned first = (unsigned)(off >> CODE_PAGE_BITS);
+    unsigned last = (unsigned)((off + len - 1) >> CODE_PAGE_BITS);
+    uint64_t upto = last >= 63 ? ~UINT64_C(0) : (UINT64_C(2) << last) - 1;
+    return upto & ~((UINT64_C(1) << first) - 1);
+}
+
+/* The code_units of the page at offset in mr, from its code bitmap. */
+uint64_t mr_code_units(const MemoryRegion *mr, uint64_t offset, uint64_t psize);
 
 /* Flat view: rebuild after a change in the tree under root (no-op if the
  * tree is not the root of an address space), and index lookup. */
@@ -58,6 +74,10 @@ typedef enum AccessMode {
  * pages invalidate translations first (cpu may be NULL for DMA). */
 MemTxResult physmem_access(AddressSpace *as, CPUState *cpu, uint64_t paddr, uint8_t *buf,
                            uint64_t len, AccessMode mode);
+
+/* Invalidate code translated from [paddr, paddr + len) of one RAM section
+ * before a bulk write through a host pointer (softmmu_host_range). */
+void physmem_invalidate_code_range(AddressSpace *as, CPUState *cpu, uint64_t paddr, uint64_t len);
 
 /* Fill the TLB entry of vaddr for access, raising the guest's fault via
  * cpu_loop_exit_restore if the frontend reports one. */

@@ -28,8 +28,10 @@
  *   extracts the bytes; a write writes the unit once with the written bytes
  *   in place and the others zero.  Never a hidden read-modify-write, since
  *   device reads may have side effects.  Widening is logged.
- * - Code pages: one mark per 2 KiB of a RAM/ROM region (regions are
- *   assumed placed at 2 KiB-aligned addresses).  A write over a marked unit
+ * - Code pages: one mark per 64-byte unit of a RAM/ROM region
+ *   (TB_CODE_UNIT_BITS; regions are assumed placed at 64-byte-aligned
+ *   addresses); a TLB entry of a page with any marked unit has
+ *   TLB_NOTDIRTY, so its writes check the units they touch.  A write over a marked unit
  *   first invalidates the TBs there (tb_invalidate_phys_range, at every
  *   physical address that maps the written bytes, aliases included) and
  *   drops the mark once the unit holds no code.  A change of the flat view
@@ -75,7 +77,7 @@ struct MemoryRegion {
     const char *name;
     uint64_t size;
     uint8_t *host;        /* RAM/ROM backing */
-    uint8_t *code_bitmap; /* RAM/ROM: one bit per 2 KiB page "may hold translated code" */
+    uint8_t *code_bitmap; /* RAM/ROM: one bit per 64-byte unit "may hold translated code" */
     const MemoryRegionOps *ops;
     void *opaque;
     MemoryRegion *alias; /* MR_ALIAS target */

@@ -12,10 +12,31 @@
 
 bool mr_code_any(const MemoryRegion *mr, uint64_t offset, uint64_t len)
 {
-    if (!mr->code_bitmap || len == 0) return false;
-    for (uint64_t o = offset & ~(CODE_PAGE_SIZE - 1); o < offset + len; o += CODE_PAGE_SIZE)
-        if (o < mr->size && mr_code_test(mr, o)) return true;
+    if (!mr->code_bitmap || len == 0 || offset >= mr->size) return false;
+    uint64_t end = offset + len < mr->size ? offset + len : mr->size;
+    uint64_t bit = offset >> CODE_PAGE_BITS, last = (end - 1) >> CODE_PAGE_BITS;
+    while (bit <= last) {
+        /* Whole bitmap bytes at a time where the range covers them. */
+        if (!(bit & 7) && bit + 7 <= last) {
+            if (mr->code_bitmap[bit / 8]) return true;
+            bit += 8;
+            continue;
+        }
+        if ((mr->code_bitmap[bit / 8] >> (bit % 8)) & 1) return true;
+        bit++;
+    }
     return false;
+}
+
+uint64_t mr_code_units(const MemoryRegion *mr, uint64_t offset, uint64_t psize)
+{
+    if ((psize >> CODE_PAGE_BITS) > 64) return mr_code_any(mr, offset, psize) ? ~UINT64_C(0) : 0;
+    uint64_t bits = 0;
+    for (unsigned u = 0; u < (psize >> CODE_PAGE_BITS); u++) {
+        uint64_t o = offset + ((uint64_t)u << CODE_PAGE_BITS);
+        if (o < mr->size && mr_code_test(mr, o)) bits |= UINT64_C(1) << u;
+    }
+    return bits;
 }
 
 /* ---- IO dispatch ---- */
@@ -135,6 +156,14 @@ static void physmem_invalidate_code(AddressSpace *as, CPUState *cpu, MemoryRegio
         }
         o += n;
     }
+}
+
+void physmem_invalidate_code_range(AddressSpace *as, CPUState *cpu, uint64_t paddr, uint64_t len)
+{
+    const FlatSection *s = address_space_lookup(as, paddr);
+    if (!s || s->mr->kind != MR_RAM) return;
+    uint64_t offset = s->offset_in_mr + (paddr - s->start);
+    if (mr_code_any(s->mr, offset, len)) physmem_invalidate_code(as, cpu, s->mr, offset, len);
 }
 
 void memory_mark_code(AddressSpace *as, uint64_t paddr, uint64_t len)

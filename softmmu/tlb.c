@@ -122,12 +122,13 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
     bool host_page =
         s && s->end - ppage >= psize && (s->mr->kind == MR_RAM || s->mr->kind == MR_ROM);
     e->addend = 0;
+    f->code_units = 0;
     if (host_page) {
         uint64_t off = s->offset_in_mr + (ppage - s->start);
         e->addend = (uintptr_t)(s->mr->host + off) - (uintptr_t)vpage;
         if (s->mr->kind == MR_ROM)
             wr |= TLB_MMIO;
-        else if (mr_code_any(s->mr, off, psize))
+        else if ((f->code_units = mr_code_units(s->mr, off, psize)) != 0)
             wr |= TLB_NOTDIRTY;
     } else {
         /* IO, unmapped, or a page only partly backed by one RAM section. */
@@ -166,16 +167,21 @@ void tlb_set_notdirty(AddressSpace *as, const uint8_t *host, uint64_t len, bool 
                 if (e->addr_write & (TLB_INVALID | TLB_MMIO)) continue;
                 uintptr_t page = (uintptr_t)(e->addr_write & cpu->page_mask) + e->addend;
                 if (page >= hi || page + psize <= lo) continue;
+                TlbFull *f = &cpu->tlb->full[m][i];
+                uintptr_t from = lo > page ? lo : page, to = hi < page + psize ? hi : page + psize;
+                uint64_t units = code_unit_bits(from - page, to - from, psize);
                 if (on) {
                     e->addr_write |= TLB_NOTDIRTY;
+                    f->code_units |= units;
                     continue;
                 }
                 /* Keep the mark while any code unit of the page still has code. */
-                const FlatSection *s = address_space_lookup(as, cpu->tlb->full[m][i].paddr);
-                if (s &&
-                    mr_code_any(s->mr, s->offset_in_mr + (cpu->tlb->full[m][i].paddr - s->start),
-                                psize))
+                const FlatSection *s = address_space_lookup(as, f->paddr);
+                if (s && mr_code_any(s->mr, s->offset_in_mr + (f->paddr - s->start), psize)) {
+                    if (units != ~UINT64_C(0)) f->code_units &= ~units;
                     continue;
+                }
+                f->code_units = 0;
                 e->addr_write &= ~TLB_NOTDIRTY;
             }
         }

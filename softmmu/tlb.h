@@ -141,6 +141,30 @@ static inline void softmmu_store(CPUState *cpu, uint64_t addr, uint64_t val, uns
  * any. */
 void softmmu_probe(CPUState *cpu, uint64_t addr, MMUAccess access, unsigned mmu_idx, uint32_t insn);
 
+/* Host memory for bulk helpers (a frontend's block move, compare or
+ * translate): [addr, addr + len), which must lie within one cpu page, is
+ * translated for access as a load or store would (filling the TLB,
+ * raising the guest's fault for instruction insn).  For a write, code
+ * translated from the range is invalidated first (the running TB, if it
+ * overwrites itself, is left for a one-instruction uncached rerun before
+ * anything is stored).  Returns NULL when the page is not plain RAM for
+ * that access (MMIO, ROM written, a watchpoint, or a walk that granted
+ * this access once without a TLB entry): then access it through
+ * softmmu_load/softmmu_store.  The pointer is valid until the helper
+ * returns. */
+void *softmmu_host_range_slow(CPUState *cpu, uint64_t addr, uint64_t len, MMUAccess access,
+                              unsigned mmu_idx, uint32_t insn);
+
+static inline void *softmmu_host_range(CPUState *cpu, uint64_t addr, uint64_t len, MMUAccess access,
+                                       unsigned mmu_idx, uint32_t insn)
+{
+    TlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
+    uint64_t tag = access == MMU_WRITE ? e->addr_write : e->addr_read;
+    if (__builtin_expect(tag == (addr & cpu->page_mask), 1))
+        return (void *)(uintptr_t)(addr + e->addend);
+    return softmmu_host_range_slow(cpu, addr, len, access, mmu_idx, insn);
+}
+
 /* Allocate/free cpu->tlb and set it all invalid. */
 void tlb_init(CPUState *cpu);
 void tlb_destroy(CPUState *cpu);

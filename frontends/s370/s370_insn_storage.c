@@ -19,27 +19,68 @@
 
 enum { SS_MVC, SS_MVN, SS_MVZ, SS_NC, SS_OC, SS_XC };
 
+/* One result byte of the family. */
+static inline uint8_t ss_byte(int op, uint8_t to, uint8_t from)
+{
+    switch (op) {
+    case SS_MVC: return from;
+    case SS_MVN: return (uint8_t)((to & 0xf0) | (from & 0x0f));
+    case SS_MVZ: return (uint8_t)((to & 0x0f) | (from & 0xf0));
+    case SS_NC: return to & from;
+    case SS_OC: return to | from;
+    default: return to ^ from;
+    }
+}
+
+/* Operands in one piece each that do not overlap: the order of the bytes
+ * no longer matters, so let the compiler widen the loop. */
+static uint8_t ss_disjoint(int op, uint8_t *restrict to, const uint8_t *restrict from, uint32_t len)
+{
+    uint8_t any = 0;
+    switch (op) {
+    case SS_MVC: memcpy(to, from, len); return 0;
+    case SS_NC:
+        for (uint32_t i = 0; i < len; i++)
+            any |= to[i] &= from[i];
+        return any;
+    case SS_OC:
+        for (uint32_t i = 0; i < len; i++)
+            any |= to[i] |= from[i];
+        return any;
+    case SS_XC:
+        for (uint32_t i = 0; i < len; i++)
+            any |= to[i] ^= from[i];
+        return any;
+    default:
+        for (uint32_t i = 0; i < len; i++)
+            any |= to[i] = ss_byte(op, to[i], from[i]);
+        return any;
+    }
+}
+
 static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_t a2, int op)
 {
     S370CPU *cpu = s370_cpu(c);
     uint32_t len = S370_FIELD_L1(fields) + 1;
-    s370_probe(cpu, a2, len, MMU_READ);
-    if (op != SS_MVC) s370_probe(cpu, a1, len, MMU_READ);
-    s370_probe(cpu, a1, len, MMU_WRITE);
+    S370Operand src, dst;
+    s370_operand_map(cpu, a2, len, MMU_READ, &src);
+    if (op != SS_MVC) s370_operand_map(cpu, a1, len, MMU_READ, &dst);
+    s370_operand_map(cpu, a1, len, MMU_WRITE, &dst);
+    if (src.host && dst.host && src.split == len && dst.split == len) {
+        uint8_t *to = dst.part[0];
+        const uint8_t *from = src.part[0];
+        if (to >= from + len || from >= to + len) return ss_disjoint(op, to, from, len) != 0;
+        if (to == from && op == SS_XC) { /* the clearing idiom */
+            memset(to, 0, len);
+            return 0;
+        }
+    }
     uint8_t any = 0;
     for (uint32_t i = 0; i < len; i++) {
-        uint8_t src = s370_load8(cpu, a2 + i), dst = 0, r;
-        if (op != SS_MVC) dst = s370_load8(cpu, a1 + i);
-        switch (op) {
-        case SS_MVC: r = src; break;
-        case SS_MVN: r = (uint8_t)((dst & 0xf0) | (src & 0x0f)); break;
-        case SS_MVZ: r = (uint8_t)((dst & 0x0f) | (src & 0xf0)); break;
-        case SS_NC: r = dst & src; break;
-        case SS_OC: r = dst | src; break;
-        default: r = dst ^ src; break;
-        }
+        uint8_t to = op == SS_MVC ? 0 : s370_operand_load8(cpu, &dst, i);
+        uint8_t r = ss_byte(op, to, s370_operand_load8(cpu, &src, i));
         any |= r;
-        s370_store8(cpu, a1 + i, r);
+        s370_operand_store8(cpu, &dst, i, r);
     }
     return any != 0;
 }
@@ -62,9 +103,20 @@ static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
 {
     S370CPU *cpu = s370_cpu(c);
     uint32_t len = S370_FIELD_L1(f) + 1;
+    /* Comparison stops at the first unequal byte, so an operand crossing
+     * a page is compared byte by byte: its second page is translated only
+     * if the comparison gets there. */
+    S370Operand x, y;
+    uint64_t page = UINT64_C(1) << c->page_bits;
+    bool one_page = ((a1 & (page - 1)) + len <= page) && ((a2 & (page - 1)) + len <= page);
+    if (one_page && s370_operand_map(cpu, a1, len, MMU_READ, &x) &&
+        s370_operand_map(cpu, a2, len, MMU_READ, &y) && x.split == len && y.split == len) {
+        int d = memcmp(x.part[0], y.part[0], len);
+        return d == 0 ? 0 : d < 0 ? 1 : 2;
+    }
     for (uint32_t i = 0; i < len; i++) {
-        uint8_t x = s370_load8(cpu, a1 + i), y = s370_load8(cpu, a2 + i);
-        if (x != y) return x < y ? 1 : 2;
+        uint8_t p = s370_load8(cpu, a1 + i), q = s370_load8(cpu, a2 + i);
+        if (p != q) return p < q ? 1 : 2;
     }
     return 0;
 }
@@ -75,11 +127,11 @@ static uint64_t s370_helper_mvcin_fn(CPUState *c, uint64_t f, uint64_t a1, uint6
 {
     S370CPU *cpu = s370_cpu(c);
     uint32_t len = S370_FIELD_L1(f) + 1;
-    uint64_t src = a2 - (len - 1);
-    s370_probe(cpu, src, len, MMU_READ);
-    s370_probe(cpu, a1, len, MMU_WRITE);
+    S370Operand src, dst;
+    s370_operand_map(cpu, a2 - (len - 1), len, MMU_READ, &src);
+    s370_operand_map(cpu, a1, len, MMU_WRITE, &dst);
     for (uint32_t i = 0; i < len; i++)
-        s370_store8(cpu, a1 + i, s370_load8(cpu, a2 - i));
+        s370_operand_store8(cpu, &dst, i, s370_operand_load8(cpu, &src, len - 1 - i));
     return 0;
 }
 static S370_HELPER(s370_helper_mvcin, s370_helper_mvcin_fn, STORAGE_FLAGS);
@@ -89,9 +141,26 @@ static uint64_t s370_helper_tr_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t
 {
     S370CPU *cpu = s370_cpu(c);
     uint32_t len = S370_FIELD_L1(f) + 1;
-    s370_probe(cpu, a1, len, MMU_WRITE);
+    S370Operand dst, table;
+    s370_operand_map(cpu, a1, len, MMU_WRITE, &dst);
+    /* Only the table bytes used are accessed: map the table when it lies
+     * in one page (which the first byte's lookup translates anyway). */
+    uint64_t page = UINT64_C(1) << c->page_bits;
+    if (((a2 & s370_amask(cpu)) & (page - 1)) + 256 <= page &&
+        s370_operand_map(cpu, a2, 256, MMU_READ, &table)) {
+        const uint8_t *t = table.part[0];
+        if (dst.host && dst.split == len) {
+            uint8_t *p = dst.part[0];
+            for (uint32_t i = 0; i < len; i++)
+                p[i] = t[p[i]];
+            return 0;
+        }
+        for (uint32_t i = 0; i < len; i++)
+            s370_operand_store8(cpu, &dst, i, t[s370_operand_load8(cpu, &dst, i)]);
+        return 0;
+    }
     for (uint32_t i = 0; i < len; i++)
-        s370_store8(cpu, a1 + i, s370_load8(cpu, a2 + s370_load8(cpu, a1 + i)));
+        s370_operand_store8(cpu, &dst, i, s370_load8(cpu, a2 + s370_operand_load8(cpu, &dst, i)));
     return 0;
 }
 static S370_HELPER(s370_helper_tr, s370_helper_tr_fn, STORAGE_FLAGS);

@@ -20,6 +20,7 @@
 #include "core/cpu.h"
 #include "frontends/s370/s370.h"
 #include "ir/ir.h"
+#include "softmmu/tlb.h"
 
 /* ---------------------------------------------------------------- */
 /* Instruction formats (PoO-390 §5 "Instruction Formats").           */
@@ -265,6 +266,74 @@ void s370_store_bytes(S370CPU *cpu, uint64_t addr, const void *buf, uint32_t len
  * nothing: for instructions suppressed or nullified as a whole. */
 void s370_probe(S370CPU *cpu, uint64_t addr, uint32_t len, MMUAccess access);
 
+/* A storage operand seen as host memory, for helpers that work on many
+ * bytes (MVC, XC, TR, CLC, ...).  s370_operand_map translates every page
+ * of [addr, addr + len) for access (len at most one page, so at most two
+ * parts), raising the access exception the first byte-by-byte access
+ * would, and for a write invalidates code translated from it.  When some
+ * part is not plain RAM (MMIO, a low-address-protected page granted
+ * once), host is false and the accessors below fall back to
+ * s370_load8/s370_store8, so helpers are written once for both.  Bytes
+ * are still accessed one at a time in operand order, which is what the
+ * architecture defines for overlapping operands. */
+typedef struct S370Operand {
+    uint64_t addr;
+    uint8_t *part[2]; /* host memory before and after the page boundary */
+    uint32_t split;   /* bytes in part[0] */
+    bool host;
+} S370Operand;
+
+/* DAT on: EC mode (always in ESA/390) with PSW bit 5. */
+static inline bool s370_psw_dat(const S370CPU *cpu)
+{
+    return cpu->psw.ec && (cpu->psw.sysmask & 0x04);
+}
+
+/* The TLB index of data accesses under the current PSW. */
+static inline unsigned s370_data_mmu_idx(const S370CPU *cpu)
+{
+    return s370_psw_dat(cpu) ? S370_MMU_PRIMARY : S370_MMU_REAL;
+}
+
+static inline bool s370_operand_map(S370CPU *cpu, uint64_t addr, uint32_t len, MMUAccess access,
+                                    S370Operand *op)
+{
+    CPUState *c = &cpu->common;
+    uint32_t amask = s370_amask(cpu);
+    unsigned mmu_idx = s370_data_mmu_idx(cpu);
+    uint64_t page = UINT64_C(1) << c->page_bits;
+    uint64_t a = addr & amask;
+    uint64_t first = page - (a & (page - 1));
+    op->addr = a;
+    op->split = len < first ? len : (uint32_t)first;
+    op->part[1] = NULL;
+    op->part[0] = softmmu_host_range(c, a, op->split, access, mmu_idx, c->fault_insn);
+    op->host = op->part[0] != NULL;
+    if (__builtin_expect(len > op->split, 0)) {
+        op->part[1] = softmmu_host_range(c, (a + op->split) & amask, len - op->split, access,
+                                         mmu_idx, c->fault_insn);
+        op->host = op->host && op->part[1];
+    }
+    return op->host;
+}
+
+static inline uint8_t *s370_operand_byte(const S370Operand *op, uint32_t i)
+{
+    return i < op->split ? op->part[0] + i : op->part[1] + (i - op->split);
+}
+static inline uint8_t s370_operand_load8(S370CPU *cpu, const S370Operand *op, uint32_t i)
+{
+    if (__builtin_expect(op->host, 1)) return *s370_operand_byte(op, i);
+    return s370_load8(cpu, op->addr + i);
+}
+static inline void s370_operand_store8(S370CPU *cpu, const S370Operand *op, uint32_t i, uint8_t v)
+{
+    if (__builtin_expect(op->host, 1))
+        *s370_operand_byte(op, i) = v;
+    else
+        s370_store8(cpu, op->addr + i, v);
+}
+
 /* Absolute storage (after prefixing), for PSW swaps and the prefix area:
  * no keys, no DAT.  Addresses beyond storage read as zero / are dropped
  * (callers check with s370_abs_valid where the architecture says so). */
@@ -321,7 +390,6 @@ bool s370_psw_decode(S370CPU *cpu, const uint8_t in[8]);
  * what depends on them, re-evaluates wait state. */
 void s370_psw_changed(S370CPU *cpu, const S370Psw *old);
 /* Masks as the current format defines them. */
-bool s370_psw_dat(const S370CPU *cpu);
 bool s370_psw_ext_enabled(const S370CPU *cpu);
 bool s370_psw_io_enabled(const S370CPU *cpu);
 /* S/370 channel mask (bit 31-n = channel n), for ChannelIoOps.s370_interrupt. */

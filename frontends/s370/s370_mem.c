@@ -9,11 +9,6 @@
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
 
-static unsigned s370_data_mmu_idx(const S370CPU *cpu)
-{
-    return s370_psw_dat(cpu) ? S370_MMU_PRIMARY : S370_MMU_REAL;
-}
-
 #define S370_LOAD(name, type, memop)                                                               \
     type name(S370CPU *cpu, uint64_t addr)                                                         \
     {                                                                                              \
@@ -80,9 +75,28 @@ void s370_probe(S370CPU *cpu, uint64_t addr, uint32_t len, MMUAccess access)
     }
 }
 
+/* Copy between buf and a mapped operand. */
+static void s370_operand_copy(const S370Operand *op, uint8_t *buf, uint32_t len, bool to_storage)
+{
+    uint32_t rest = len - op->split;
+    if (to_storage) {
+        memcpy(op->part[0], buf, op->split);
+        if (rest) memcpy(op->part[1], buf + op->split, rest);
+    } else {
+        memcpy(buf, op->part[0], op->split);
+        if (rest) memcpy(buf + op->split, op->part[1], rest);
+    }
+}
+
 void s370_load_bytes(S370CPU *cpu, uint64_t addr, void *buf, uint32_t len)
 {
     uint8_t *p = buf;
+    S370Operand op;
+    if (len <= (UINT32_C(1) << cpu->common.page_bits) &&
+        s370_operand_map(cpu, addr, len, MMU_READ, &op)) {
+        s370_operand_copy(&op, p, len, false);
+        return;
+    }
     s370_probe(cpu, addr, len, MMU_READ);
     for (uint32_t i = 0; i < len; i++)
         p[i] = s370_load8(cpu, addr + i);
@@ -91,6 +105,12 @@ void s370_load_bytes(S370CPU *cpu, uint64_t addr, void *buf, uint32_t len)
 void s370_store_bytes(S370CPU *cpu, uint64_t addr, const void *buf, uint32_t len)
 {
     const uint8_t *p = buf;
+    S370Operand op;
+    if (len <= (UINT32_C(1) << cpu->common.page_bits) &&
+        s370_operand_map(cpu, addr, len, MMU_WRITE, &op)) {
+        s370_operand_copy(&op, (uint8_t *)p, len, true);
+        return;
+    }
     s370_probe(cpu, addr, len, MMU_WRITE);
     for (uint32_t i = 0; i < len; i++)
         s370_store8(cpu, addr + i, p[i]);

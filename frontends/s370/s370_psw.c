@@ -137,11 +137,6 @@ bool s370_psw_decode(S370CPU *cpu, const uint8_t in[8])
     return valid;
 }
 
-bool s370_psw_dat(const S370CPU *cpu)
-{
-    return cpu->psw.ec && (cpu->psw.sysmask & 0x04);
-}
-
 bool s370_psw_ext_enabled(const S370CPU *cpu)
 {
     return (cpu->psw.sysmask & 0x01) != 0;

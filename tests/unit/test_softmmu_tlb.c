@@ -291,7 +291,7 @@ Test(softmmu_tlb, marking_code_sets_notdirty_on_live_entries)
 {
     ST(0x3000, 1, IR_MO_8);
     cr_assert_eq(tlb_entry(cpu, 0, 0x3000)->addr_write, 0x3000);
-    memory_mark_code(&w.as, 0x3800, 4); /* second 2 KiB unit of the page */
+    memory_mark_code(&w.as, 0x3800, 4); /* a code unit in the middle of the page */
     cr_assert_eq(tlb_entry(cpu, 0, 0x3000)->addr_write, 0x3000 | TLB_NOTDIRTY);
     cr_assert_eq(tlb_entry(cpu, 0, 0x3000)->addr_read, 0x3000, "reads stay fast");
     /* No TB cache: the store finds no code, unmarks the unit and lands. */
@@ -320,15 +320,67 @@ Test(softmmu_tlb, store_into_code_invalidates_translation)
     cr_assert(hit->invalid);
     cr_assert_null(tb_lookup_hash(c, 0x6900, 0x6900, 0, 0));
     cr_assert_eq(w.ram.host[0x6904], 0xad, "the store still lands");
-    /* The other 2 KiB unit still holds code: writes there still trap. */
+    /* The other code unit still holds code: writes there still trap. */
     cr_assert(tlb_entry(cpu, 0, 0x6000)->addr_write & TLB_NOTDIRTY);
-    ST(0x6180, 1, IR_MO_8); /* same unit, misses the TB */
+    ST(0x6108, 1, IR_MO_8); /* same unit, misses the TB */
     cr_assert_not(keep->invalid);
     ST(0x6104, 1, IR_MO_8);
     cr_assert(keep->invalid);
     cr_assert_eq(tlb_entry(cpu, 0, 0x6000)->addr_write, 0x6000, "page is clean again");
     w.as.tb_cache = NULL;
     tb_cache_free(c);
+}
+
+/* Code is tracked per 64-byte unit: a store beside a TB, in the same page,
+ * does not touch it and leaves the page's other code units marked. */
+Test(softmmu_tlb, store_beside_code_leaves_it_alone)
+{
+    TbCache *c = tb_cache_new();
+    w.as.tb_cache = c;
+    TranslationBlock *tb = sm_make_tb(&w, c, 0x7100, 8);
+    ST(0x7140, 0x55, IR_MO_8);        /* the next unit */
+    ST(0x70fc, 0x66778899, IR_MO_32); /* the unit before, ending at the TB */
+    cr_assert_not(tb->invalid);
+    cr_assert_eq(w.ram.host[0x7140], 0x55);
+    cr_assert_eq(w.ram.host[0x70ff], 0x66);
+    cr_assert(tlb_entry(cpu, 0, 0x7000)->addr_write & TLB_NOTDIRTY);
+    cr_assert_eq(cpu->tlb->full[0][(0x7000 >> cpu->page_bits) & (TLB_SIZE - 1)].code_units,
+                 UINT64_C(1) << 4, "only unit 4 (0x7100-0x713f) holds code");
+    ST(0x70fe, 0x1122, IR_MO_16); /* 0x70fe-0x70ff: still beside */
+    cr_assert_not(tb->invalid);
+    ST(0x70ff, 0x3344, IR_MO_16); /* crosses into the TB's first byte */
+    cr_assert(tb->invalid);
+    cr_assert_eq(tlb_entry(cpu, 0, 0x7000)->addr_write, 0x7000, "page is clean again");
+    w.as.tb_cache = NULL;
+    tb_cache_free(c);
+}
+
+/* softmmu_host_range: host memory for RAM, NULL where the slow path must
+ * do the work, and code invalidated before a bulk write reaches it. */
+Test(softmmu_tlb, host_range_for_bulk_helpers)
+{
+    uint8_t *p = softmmu_host_range(cpu, 0x1234, 16, MMU_READ, 0, 0);
+    cr_assert_eq(p, w.ram.host + 0x1234);
+    cr_assert_eq(softmmu_host_range(cpu, 0x1234, 16, MMU_WRITE, 0, 0), w.ram.host + 0x1234);
+    cr_assert_null(softmmu_host_range(cpu, SM_DEV_BASE, 4, MMU_READ, 0, 0), "MMIO");
+    cr_assert_null(softmmu_host_range(cpu, SM_ROM_BASE, 4, MMU_WRITE, 0, 0), "ROM is not written");
+    cr_assert_eq(softmmu_host_range(cpu, SM_ROM_BASE, 4, MMU_READ, 0, 0), w.rom.host);
+
+    TbCache *c = tb_cache_new();
+    w.as.tb_cache = c;
+    TranslationBlock *tb = sm_make_tb(&w, c, 0x8200, 8);
+    cr_assert_eq(softmmu_host_range(cpu, 0x8240, 64, MMU_WRITE, 0, 0), w.ram.host + 0x8240);
+    cr_assert_not(tb->invalid, "a range beside the code");
+    cr_assert_eq(softmmu_host_range(cpu, 0x81f0, 32, MMU_WRITE, 0, 0), w.ram.host + 0x81f0);
+    cr_assert(tb->invalid, "a range over the code invalidates it first");
+    w.as.tb_cache = NULL;
+    tb_cache_free(c);
+
+    /* A write the frontend refuses faults, as a store would. */
+    sm_map(sc, 0x9000, 0x9000, MMU_PROT_READ, 0);
+    cr_assert(SM_FAULTS(cpu, softmmu_host_range(cpu, 0x9010, 4, MMU_WRITE, 0, 0)));
+    cr_assert_eq(sc->faults, 1);
+    cr_assert_eq(sc->fault_vaddr, 0x9010);
 }
 
 Test(softmmu_tlb, code_marks_and_map_changes_reach_every_cpu)
