@@ -219,6 +219,61 @@ static unsigned s370_long_cc(uint32_t l1, uint32_t l2)
     return l1 == l2 ? 0 : l1 < l2 ? 1 : 2;
 }
 
+/* The bytes of a long operand up to the end of its page (at most max). */
+static uint32_t s370_long_piece(const S370CPU *cpu, const S370LongOperand *o, uint32_t max)
+{
+    uint64_t page = UINT64_C(1) << cpu->common.page_bits;
+    uint64_t room = page - (o->addr & (page - 1));
+    return room < max ? (uint32_t)room : max;
+}
+
+static void s370_long_advance(S370CPU *cpu, S370LongOperand *o, uint32_t n)
+{
+    o->addr = (o->addr + n) & s370_amask(cpu);
+    o->len -= n;
+}
+
+/* Forward byte order, which memcpy gives when the pieces do not overlap
+ * in host memory. */
+static void s370_copy_forward(uint8_t *to, const uint8_t *from, uint32_t n)
+{
+    if (to + n <= from || from + n <= to) {
+        memcpy(to, from, n);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        to[i] = from[i];
+}
+
+/* Move d->len bytes from s, then the pad byte once s is used up, a piece
+ * at a time that lies within one page of each operand.  The registers
+ * are updated after each piece, so an access exception leaves the
+ * instruction ready to resume from there (PoO-370 §7 "Move Long"). */
+static void s370_move_long(S370CPU *cpu, S370LongOperand *d, S370LongOperand *s, uint8_t pad,
+                           uint32_t lm)
+{
+    while (d->len) {
+        uint32_t n = s370_long_piece(cpu, d, d->len);
+        if (s->len) n = s370_long_piece(cpu, s, n < s->len ? n : s->len);
+        S370Operand to, from = {0};
+        if (s->len) s370_operand_map(cpu, s->addr, n, MMU_READ, &from);
+        s370_operand_map(cpu, d->addr, n, MMU_WRITE, &to);
+        if (to.host && (from.host || !s->len)) {
+            if (s->len)
+                s370_copy_forward(to.part[0], from.part[0], n);
+            else
+                memset(to.part[0], pad, n);
+        } else {
+            for (uint32_t i = 0; i < n; i++)
+                s370_store8(cpu, d->addr + i, s->len ? s370_load8(cpu, s->addr + i) : pad);
+        }
+        s370_long_advance(cpu, d, n);
+        if (s->len) s370_long_advance(cpu, s, n);
+        s370_long_put(cpu, d, lm);
+        s370_long_put(cpu, s, lm);
+    }
+}
+
 static uint64_t s370_helper_mvcl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     (void)a1, (void)a2;
@@ -234,41 +289,41 @@ static uint64_t s370_helper_mvcl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64
     uint32_t moved = d.len < s.len ? d.len : s.len;
     uint32_t amask = s370_amask(cpu);
     if (moved && d.addr != s.addr && ((d.addr - s.addr) & amask) < moved) return 3;
-    while (d.len) {
-        uint8_t v = pad;
-        if (s.len) v = s370_load8(cpu, s.addr);
-        s370_store8(cpu, d.addr, v);
-        d.addr = (d.addr + 1) & amask;
-        d.len--;
-        if (s.len) {
-            s.addr = (s.addr + 1) & amask;
-            s.len--;
-        }
-        if (!(d.addr & 0x7ff) || !d.len) {
-            s370_long_put(cpu, &d, lm);
-            s370_long_put(cpu, &s, lm);
-        }
-    }
-    s370_long_put(cpu, &d, lm);
-    s370_long_put(cpu, &s, lm);
+    s370_move_long(cpu, &d, &s, pad, lm);
     return cc;
 }
 static S370_HELPER(s370_helper_mvcl, s370_helper_mvcl_fn, STORAGE_FLAGS);
 
+/* Compare x and y (the shorter extended with pad) a piece at a time
+ * within one page of each; the registers are left at the first unequal
+ * byte, or at the end (PoO-370 §7 "Compare Logical Long"). */
 static uint64_t s370_compare_long(S370CPU *cpu, S370LongOperand *x, S370LongOperand *y, uint8_t pad,
                                   uint32_t lm)
 {
-    uint32_t amask = s370_amask(cpu);
     unsigned cc = 0;
     while (x->len || y->len) {
-        uint8_t a = x->len ? s370_load8(cpu, x->addr) : pad;
-        uint8_t b = y->len ? s370_load8(cpu, y->addr) : pad;
-        if (a != b) {
-            cc = a < b ? 1 : 2;
-            break;
+        uint32_t n = x->len > y->len ? x->len : y->len;
+        if (x->len) n = s370_long_piece(cpu, x, n < x->len ? n : x->len);
+        if (y->len) n = s370_long_piece(cpu, y, n < y->len ? n : y->len);
+        S370Operand a = {0}, b = {0};
+        if (x->len) s370_operand_map(cpu, x->addr, n, MMU_READ, &a);
+        if (y->len) s370_operand_map(cpu, y->addr, n, MMU_READ, &b);
+        uint32_t i = 0;
+        if (x->len && y->len && a.host && b.host && !memcmp(a.part[0], b.part[0], n)) {
+            i = n; /* the usual case: equal pieces */
+        } else {
+            for (; i < n; i++) {
+                uint8_t p = x->len ? s370_operand_load8(cpu, &a, i) : pad;
+                uint8_t q = y->len ? s370_operand_load8(cpu, &b, i) : pad;
+                if (p != q) {
+                    cc = p < q ? 1 : 2;
+                    break;
+                }
+            }
         }
-        if (x->len) x->addr = (x->addr + 1) & amask, x->len--;
-        if (y->len) y->addr = (y->addr + 1) & amask, y->len--;
+        if (x->len) s370_long_advance(cpu, x, i);
+        if (y->len) s370_long_advance(cpu, y, i);
+        if (cc) break;
     }
     s370_long_put(cpu, x, lm);
     s370_long_put(cpu, y, lm);
@@ -299,19 +354,7 @@ static uint64_t s370_helper_mvcle_fn(CPUState *c, uint64_t f, uint64_t a1, uint6
                     s = s370_long_get(cpu, r3, 0xffffffffu);
     uint8_t pad = (uint8_t)a2;
     unsigned cc = s370_long_cc(d.len, s.len);
-    uint32_t amask = s370_amask(cpu);
-    while (d.len) {
-        s370_store8(cpu, d.addr, s.len ? s370_load8(cpu, s.addr) : pad);
-        d.addr = (d.addr + 1) & amask;
-        d.len--;
-        if (s.len) s.addr = (s.addr + 1) & amask, s.len--;
-        if (!(d.addr & 0x7ff)) {
-            s370_long_put(cpu, &d, 0xffffffffu);
-            s370_long_put(cpu, &s, 0xffffffffu);
-        }
-    }
-    s370_long_put(cpu, &d, 0xffffffffu);
-    s370_long_put(cpu, &s, 0xffffffffu);
+    s370_move_long(cpu, &d, &s, pad, 0xffffffffu);
     return cc;
 }
 static S370_HELPER(s370_helper_mvcle, s370_helper_mvcle_fn, STORAGE_FLAGS);
