@@ -1,7 +1,7 @@
 /* Benchmark kernel: the storage kernel with its data in the same 4 KiB
  * page as its code, as assembler programs often have it (DS areas inside
  * the CSECT): every store lands in a page that holds translated code.
- * bench: per-iteration 7, iterations 300000 */
+ * bench: per-iteration 7, iterations 3000000 */
 #include "s370test.h"
 
 	TEST_START

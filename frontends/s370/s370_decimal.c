@@ -32,36 +32,62 @@ static unsigned s370_dec_digit(const uint8_t *field, unsigned k)
 
 bool s370_dec_valid(const uint8_t *field, unsigned len)
 {
-    for (unsigned k = 0; k < s370_dec_digits(len); k++)
-        if (s370_dec_digit(field, k) > 9) return false;
-    return s370_dec_sign_valid(field[len - 1] & 0xf);
+    for (unsigned i = 0; i + 1 < len; i++)
+        if ((field[i] >> 4) > 9 || (field[i] & 0xf) > 9) return false;
+    return (field[len - 1] >> 4) <= 9 && s370_dec_sign_valid(field[len - 1] & 0xf);
 }
+
+/* 10^16: 31 digits are done as two 64-bit halves, which keeps the 128-bit
+ * multiplications and divisions to one per operand. */
+#define S370_DEC_HALF UINT64_C(10000000000000000)
 
 bool s370_dec_load(const uint8_t *field, unsigned len, S370DecNumber *out)
 {
     if (!s370_dec_valid(field, len)) return false;
-    S370DecMag mag = 0;
-    for (unsigned k = 0; k < s370_dec_digits(len); k++)
-        mag = mag * 10 + s370_dec_digit(field, k);
-    out->mag = mag;
+    unsigned digits = s370_dec_digits(len), split = digits > 16 ? digits - 16 : 0;
+    uint64_t hi = 0, lo = 0;
+    for (unsigned k = 0; k < split; k++)
+        hi = hi * 10 + s370_dec_digit(field, k);
+    for (unsigned k = split; k < digits; k++)
+        lo = lo * 10 + s370_dec_digit(field, k);
+    out->mag = split ? (S370DecMag)hi * S370_DEC_HALF + lo : lo;
     out->negative = s370_dec_sign_minus(field[len - 1] & 0xf);
     return true;
+}
+
+/* The next digit from the right of *mag, sixteen at a time through *part. */
+static unsigned s370_dec_next_digit(S370DecMag *mag, uint64_t *part, unsigned *left)
+{
+    if (*left == 0) {
+        if (*mag < S370_DEC_HALF) {
+            *part = (uint64_t)*mag;
+            *mag = 0;
+        } else {
+            *part = (uint64_t)(*mag % S370_DEC_HALF);
+            *mag /= S370_DEC_HALF;
+        }
+        *left = 16;
+    }
+    unsigned d = (unsigned)(*part % 10);
+    *part /= 10;
+    --*left;
+    return d;
 }
 
 bool s370_dec_store(uint8_t *field, unsigned len, S370DecNumber n)
 {
     S370DecMag mag = n.mag;
+    uint64_t part = 0;
+    unsigned left = 0;
     /* Right to left: the sign with the units digit, then digit pairs. */
-    field[len - 1] = (uint8_t)((mag % 10) << 4 | (n.negative ? S370_DEC_MINUS : S370_DEC_PLUS));
-    mag /= 10;
+    unsigned units = s370_dec_next_digit(&mag, &part, &left);
+    field[len - 1] = (uint8_t)(units << 4 | (n.negative ? S370_DEC_MINUS : S370_DEC_PLUS));
     for (int i = (int)len - 2; i >= 0; i--) {
-        unsigned lo = (unsigned)(mag % 10);
-        mag /= 10;
-        unsigned hi = (unsigned)(mag % 10);
-        mag /= 10;
+        unsigned lo = s370_dec_next_digit(&mag, &part, &left);
+        unsigned hi = s370_dec_next_digit(&mag, &part, &left);
         field[i] = (uint8_t)(hi << 4 | lo);
     }
-    return mag != 0;
+    return mag != 0 || part != 0;
 }
 
 bool s370_dec_overlap_ok(uint32_t addr1, unsigned len1, uint32_t addr2, unsigned len2,
