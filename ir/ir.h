@@ -287,10 +287,11 @@ void ir_print(const IrBlock *b, FILE *out);
 void ir_print_op(const IrBlock *b, const IrOp *op, FILE *out);
 const char *ir_cond_name(IrCond c);
 
-/* ---- passes (ir_fold.c, ir_dce.c, ir_dse.c) ---- */
+/* ---- passes (ir_fold.c, ir_dce.c, ir_dse.c, ir_coalesce.c) ---- */
 void ir_pass_fold(IrBlock *b);       /* constant folding and copy propagation of constants */
 void ir_pass_dead_temps(IrBlock *b); /* remove ops whose outputs are unused temps */
 void ir_pass_dead_global_stores(IrBlock *b); /* remove global writes overwritten before any read */
+void ir_pass_coalesce(IrBlock *b);           /* `op t, ...; mov g, t` becomes `op g, ...` */
 void ir_optimize(IrBlock *b);                /* the standard pipeline: all of the above */
 
 #endif

@@ -59,9 +59,15 @@ static bool op_dead(const IrBlock *b, uint32_t i)
 
 void ir_pass_dead_global_stores(IrBlock *b)
 {
-    uint32_t n = 0;
-    /* Deciding op i looks only at ops after it, which are not yet moved. */
-    for (uint32_t i = 0; i < b->nops; i++)
-        if (!op_dead(b, i)) b->ops[n++] = b->ops[i];
-    b->nops = n;
+    /* A write read only by a write removed later in the same sweep (the
+     * CC of an add, read by the overflow select that the next compare
+     * makes dead) goes in the next sweep; repeat until nothing changes. */
+    for (uint32_t before = UINT32_MAX; b->nops != before;) {
+        before = b->nops;
+        uint32_t n = 0;
+        /* Deciding op i looks only at ops after it, which are not yet moved. */
+        for (uint32_t i = 0; i < b->nops; i++)
+            if (!op_dead(b, i)) b->ops[n++] = b->ops[i];
+        b->nops = n;
+    }
 }

@@ -6,4 +6,5 @@ void ir_optimize(IrBlock *b)
     ir_pass_fold(b);
     ir_pass_dead_global_stores(b);
     ir_pass_dead_temps(b);
+    ir_pass_coalesce(b); /* after dead temps: op and copy are then adjacent */
 }

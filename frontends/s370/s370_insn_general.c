@@ -444,6 +444,23 @@ static void lift_shift(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
         s370_gen_program_exception(d, S370_PGM_SPECIFICATION);
         return;
     }
+    static const IrOpcode ops[] = {
+        [SH_LEFT_LOGICAL] = IR_shl, [SH_RIGHT_LOGICAL] = IR_shr, [SH_RIGHT_ARITH] = IR_sar};
+    if (!pair && !in->b2) {
+        /* A constant amount (the usual form): one 32-bit shift.  Amounts
+         * of 32 or more leave zeros, or copies of the sign. */
+        unsigned n = in->d2 & 63;
+        bool arith = (def->arg & 3) == SH_RIGHT_ARITH;
+        IrVal r = d->gr[in->r1];
+        if (n < 32)
+            ir_op2(b, ops[def->arg & 3], IR_I32, r, r, ir_i32(b, n));
+        else if (arith)
+            ir_op2(b, IR_sar, IR_I32, r, r, ir_i32(b, 31));
+        else
+            ir_mov(b, IR_I32, r, ir_i32(b, 0));
+        if (arith) s370_gen_cc_signed(d, IR_I32, r);
+        return;
+    }
     IrVal amount = ir_temp(b, IR_I64), amount32 = s370_gen_addr(d, 0, in->b2, in->d2);
     ir_op1(b, IR_zext, IR_I64, amount, amount32);
     ir_op2(b, IR_and, IR_I64, amount, amount, ir_i64(b, 63));
@@ -459,8 +476,6 @@ static void lift_shift(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
     } else {
         ir_op1(b, IR_zext, IR_I64, v, d->gr[in->r1]);
     }
-    static const IrOpcode ops[] = {
-        [SH_LEFT_LOGICAL] = IR_shl, [SH_RIGHT_LOGICAL] = IR_shr, [SH_RIGHT_ARITH] = IR_sar};
     ir_op2(b, ops[def->arg & 3], IR_I64, v, v, amount);
     if (pair) {
         ir_op1(b, IR_trunc, IR_I32, d->gr[in->r1 + 1], v);
