@@ -117,6 +117,7 @@ static void check_random_blocks(const IrRandomOptions *opt, uint64_t first, uint
         {"fold", ir_pass_fold, 0},
         {"dead_global_stores", ir_pass_dead_global_stores, 0},
         {"dead_temps", ir_pass_dead_temps, 0},
+        {"coalesce", ir_pass_coalesce, 0},
         {"optimize", ir_optimize, 0},
     };
     TestCpu *ref = testcpu_new(), *tst = testcpu_new();
@@ -323,6 +324,46 @@ Test(ir_passes, dce_keeps_temps_live_across_branches)
                  "L0:\n"
                  " mov_i32 ebx, t0\n"
                  " exit_tb 0\n");
+}
+
+Test(ir_passes, coalesce_writes_the_register_directly)
+{
+    IrBlock *b = new_block();
+    IrVal t = ir_temp(b, IR_I32), f = ir_temp(b, IR_I32), u = ir_temp(b, IR_I32),
+          v = ir_temp(b, IR_I32);
+    ir_op2(b, IR_add, IR_I32, t, EAX, EBX); /* add t; mov eax, t: add eax */
+    ir_mov(b, IR_I32, EAX, t);
+    ir_setcond(b, IR_I32, IR_NE, f, t, ir_i32(b, 0)); /* the later use reads eax */
+    ir_op1(b, IR_neg, IR_I32, u, f);                  /* a chain of copies */
+    ir_mov(b, IR_I32, v, u);
+    ir_mov(b, IR_I32, EBX, v);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    expect_after(b, ir_pass_coalesce,
+                 "---- insn 0 pc=0x1000\n"
+                 " add_i32 eax, eax, ebx\n"
+                 " setcond_i32 t1, eax, $0x0, ne\n"
+                 " neg_i32 ebx, t1\n"
+                 " exit_tb 0\n");
+}
+
+Test(ir_passes, coalesce_keeps_the_temp_when_the_register_changes_or_at_labels)
+{
+    IrBlock *b = new_block();
+    uint32_t l = ir_label_new(b);
+    IrVal t = ir_temp(b, IR_I32), s = ir_temp(b, IR_I64);
+    ir_op2(b, IR_add, IR_I32, t, EAX, EBX);
+    ir_mov(b, IR_I32, EAX, t);
+    ir_mov(b, IR_I32, EAX, ir_i32(b, 7)); /* eax written before t's last use */
+    ir_mov(b, IR_I32, EBX, t);
+    ir_op2(b, IR_sub, IR_I64, s, RAX, RBX);
+    ir_mov(b, IR_I64, RAX, s);
+    ir_brcond(b, IR_I32, IR_EQ, EAX, ir_i32(b, 0), l);
+    ir_label(b, l); /* s used after a label */
+    ir_mov(b, IR_I64, RBX, s);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *before = ir_test_print(b);
+    expect_after(b, ir_pass_coalesce, before);
+    free(before);
 }
 
 static uint64_t helper_dummy(CPUState *cpu)
