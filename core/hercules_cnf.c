@@ -27,6 +27,7 @@ typedef enum DevFamily {
     FAM_CKD,
     FAM_FBA,
     FAM_TAPE,
+    FAM_DISPLAY,
 } DevFamily;
 
 typedef struct Parser {
@@ -233,6 +234,7 @@ static DevFamily family_of(const char *type)
                                        "9335", "9336", "0671", NULL};
     static const char *const tapes[] = {"3420", "3410", "3411", "3422", "3430", "3480",
                                         "3490", "3590", "8809", "9347", "9348", NULL};
+    static const char *const displays[] = {"3270", "3278", NULL};
     if (word_in(type, consoles)) return FAM_CONSOLE;
     if (word_in(type, readers)) return FAM_READER;
     if (word_in(type, punches)) return FAM_PUNCH;
@@ -240,6 +242,7 @@ static DevFamily family_of(const char *type)
     if (word_in(type, ckds)) return FAM_CKD;
     if (word_in(type, fbas)) return FAM_FBA;
     if (word_in(type, tapes)) return FAM_TAPE;
+    if (word_in(type, displays)) return FAM_DISPLAY;
     return FAM_NONE;
 }
 
@@ -301,10 +304,10 @@ static bool add_devices(Parser *p, const char *dir, char **tok, int ntok)
 
 /* Settings of the Hercules host side, with no meaning for the guest. */
 static const char *const host_only[] = {
-    "CNSLPORT", "PANRATE",  "HTTPPORT", "HTTPROOT", "MODPATH",  "LDMOD",    "LOGOPT",   "HERCPRIO",
-    "CPUPRIO",  "DEVPRIO",  "TODPRIO",  "SRVPRIO",  "TIMERINT", "DEVTMAX",  "SHCMDOPT", "PANTITLE",
-    "HERCLOGO", "MSGLEVEL", "MSGHLD",   "LOGLEVEL", "CONKPALV", "AUTOINIT", "TRACEOPT", "CCKD",
-    "SHRDPORT", "DEFSYM",   "ECHO",     "MAXRATES", NULL};
+    "PANRATE",  "HTTPPORT", "HTTPROOT", "MODPATH", "LDMOD",    "LOGOPT",   "HERCPRIO",
+    "CPUPRIO",  "DEVPRIO",  "TODPRIO",  "SRVPRIO", "TIMERINT", "DEVTMAX",  "SHCMDOPT",
+    "PANTITLE", "HERCLOGO", "MSGLEVEL", "MSGHLD",  "LOGLEVEL", "CONKPALV", "AUTOINIT",
+    "TRACEOPT", "CCKD",     "SHRDPORT", "DEFSYM",  "ECHO",     "MAXRATES", NULL};
 
 static bool parse_mainsize(Parser *p, const char *v, uint64_t *bytes)
 {
@@ -339,6 +342,33 @@ static bool parse_archmode(Parser *p, const char *v, HercArch *arch)
         diag(p, "ARCHMODE '%s'%s: expected S/370, ESA/390 or z/Arch", v, "");
         return false;
     }
+    return true;
+}
+
+/* CNSLPORT [host:]port (Hercules "CNSLPORT"): the port of the 3270
+ * displays.  doppel listens on 127.0.0.1 only, so another host is
+ * reported and ignored. */
+static bool parse_cnslport(Parser *p, const char *v, HercConfig *cfg)
+{
+    const char *colon = strrchr(v, ':');
+    const char *port = colon ? colon + 1 : v;
+    unsigned long n;
+    if (!parse_dec(port, &n) || n > 65535) {
+        diag(p, "CNSLPORT '%s'%s: expected a port number (or host:port)", v, "");
+        return false;
+    }
+    if (colon && colon != v) {
+        char host[256];
+        snprintf(host, sizeof host, "%.*s", (int)(colon - v), v);
+        static const char *const loopback[] = {"localhost", "[::1]", "::1", NULL};
+        if (strncmp(host, "127.", 4) && !word_in(host, loopback))
+            diag(p,
+                 "CNSLPORT host '%s' ignored: doppel's 3270 terminals listen on 127.0.0.1%s "
+                 "only",
+                 host, "");
+    }
+    cfg->cnslport = (uint16_t)n;
+    cfg->have_cnslport = true;
     return true;
 }
 
@@ -402,13 +432,14 @@ static bool statement(Parser *p, const char *dir, char **tok, int ntok)
     bool needs_value = !strcasecmp(kw, "MAINSIZE") || !strcasecmp(kw, "ARCHMODE") ||
                        !strcasecmp(kw, "CPUMODEL") || !strcasecmp(kw, "CPUSERIAL") ||
                        !strcasecmp(kw, "NUMCPU") || !strcasecmp(kw, "IPL") ||
-                       !strcasecmp(kw, "INCLUDE");
+                       !strcasecmp(kw, "INCLUDE") || !strcasecmp(kw, "CNSLPORT");
     if (needs_value && !v) {
         diag(p, "%s needs a value%s", kw, "");
         return false;
     }
     if (!strcasecmp(kw, "MAINSIZE")) return parse_mainsize(p, v, &cfg->mainsize);
     if (!strcasecmp(kw, "ARCHMODE")) return parse_archmode(p, v, &cfg->arch);
+    if (!strcasecmp(kw, "CNSLPORT")) return parse_cnslport(p, v, cfg);
     if (!strcasecmp(kw, "CPUMODEL") || !strcasecmp(kw, "CPUSERIAL")) {
         bool model = !strcasecmp(kw, "CPUMODEL");
         uint32_t x;
@@ -544,6 +575,7 @@ typedef struct DevPlan {
     const char *name[MAX_PROPS];
     const char *value[MAX_PROPS];
     int n;
+    char port[8]; /* storage for a 3270's port value */
 } DevPlan;
 
 static void plan_set(DevPlan *pl, const char *name, const char *value)
@@ -578,8 +610,8 @@ static Device *device_at(Machine *m, uint16_t devno)
 }
 
 /* The doppel class and properties for statement d; false to skip it
- * (reported).  *file_seen counts file arguments. */
-static bool plan_device(const HercDevice *d, DevPlan *pl, FILE *out)
+ * (reported). */
+static bool plan_device(const HercConfig *cfg, const HercDevice *d, DevPlan *pl, FILE *out)
 {
     DevFamily fam = family_of(d->type);
     memset(pl, 0, sizeof *pl);
@@ -658,6 +690,19 @@ static bool plan_device(const HercDevice *d, DevPlan *pl, FILE *out)
         if (readonly) plan_set(pl, "readonly", "on");
         break;
     }
+    case FAM_DISPLAY:
+        /* devno 3270 [group | *] [ipaddr [mask]]: every client of doppel's
+         * loopback server is local, so the address rule has nothing to do. */
+        pl->cls = "3270";
+        if (d->nargs > 0 && strcmp(d->args[0], "*")) plan_set(pl, "group", d->args[0]);
+        if (d->nargs > 1)
+            apply_diag(out, d, "client address '%s' ignored: only local tn3270 clients connect",
+                       d->args[1]);
+        if (cfg->have_cnslport) {
+            snprintf(pl->port, sizeof pl->port, "%u", cfg->cnslport);
+            plan_set(pl, "port", pl->port);
+        }
+        return true;
     default: apply_diag(out, d, "%s", "device type not supported by doppel; skipped"); return false;
     }
     if (!device_find_class(pl->cls)) {
@@ -673,7 +718,7 @@ bool hercules_cnf_apply(const HercConfig *cfg, Machine *m, FILE *out)
     for (int i = 0; i < cfg->ndevs; i++) {
         const HercDevice *d = &cfg->devs[i];
         DevPlan pl;
-        if (!plan_device(d, &pl, out)) continue;
+        if (!plan_device(cfg, d, &pl, out)) continue;
         Device *have = device_at(m, d->devno);
         if (have) {
             if (family_of(d->type) == FAM_CONSOLE &&

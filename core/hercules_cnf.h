@@ -5,7 +5,9 @@
  *
  * Read: MAINSIZE (MiB, or with a K/M/G suffix), ARCHMODE (S/370, ESA/390,
  * z/Arch), CPUMODEL, CPUSERIAL, NUMCPU, IPL devno (a Hyperion-style
- * command), INCLUDE file, and device statements
+ * command), INCLUDE file, CNSLPORT [host:]port (the port of the 3270
+ * displays; doppel listens on 127.0.0.1 only, another host is reported
+ * and ignored), and device statements
  *
  *     devno[-last | .count] type [arguments...]
  *     0009 3215-C /                      console (the board's serial console)
@@ -15,12 +17,14 @@
  *     0150 3350 mvsres.cckd [ro]
  *     0140 3370 dosres.fba
  *     0580 3420 tape.aws [ro]            (or * for no reel)
+ *     00C0 3270 [group|*] [ipaddr [mask]] display for tn3270 clients (3278 too);
+ *                                        the address rule is reported and ignored
  *
  * Comments start with '#' or '*' at the start of a line, or with a '#'
  * token; $(NAME) and ${NAME} / ${NAME:=default} are replaced from the
  * environment.  File arguments that are relative paths are taken relative
  * to the directory of the configuration file.  Host-only settings
- * (CNSLPORT, PANRATE, HTTPPORT, ...) are accepted silently; any other
+ * (PANRATE, HTTPPORT, ...) are accepted silently; any other
  * statement, device type or device option doppel does not implement is
  * reported by name on the diagnostics stream and skipped.  Shadow files
  * (sf=) and fakewrite are not implemented: such a volume is opened
@@ -30,7 +34,8 @@
  *     HercConfig cfg;
  *     if (!hercules_cnf_load(opts->hercules_cnf, &cfg, stderr)) return false;
  *     ... cfg.mainsize (bytes, 0: not given), cfg.arch, cfg.cpumodel,
- *     ... cfg.cpuserial, cfg.ipl_devno; hercules_cnf_console() says where
+ *     ... cfg.cpuserial, cfg.ipl_devno (cfg.cnslport goes to the 3270
+ *     ... devices hercules_cnf_apply makes); hercules_cnf_console() says where
  *     ... the serial console belongs (create it there first);
  *     if (!hercules_cnf_apply(&cfg, m, stderr)) return false;   // devices
  *     hercules_cnf_free(&cfg);
@@ -62,11 +67,12 @@ typedef struct HercDevice {
 typedef struct HercConfig {
     uint64_t mainsize; /* bytes; 0 when not given */
     HercArch arch;
-    bool have_cpumodel, have_cpuserial, have_ipl;
+    bool have_cpumodel, have_cpuserial, have_ipl, have_cnslport;
     uint16_t cpumodel;
     uint32_t cpuserial;
     uint16_t ipl_devno;
-    int numcpu; /* 0 when not given */
+    uint16_t cnslport; /* CNSLPORT: the 3270 displays' port (default 3270) */
+    int numcpu;        /* 0 when not given */
     HercDevice *devs;
     int ndevs;
 } HercConfig;

@@ -62,7 +62,7 @@ struct Machine {
     struct {
         const char *name;
         void *bus;
-    } buses[4];
+    } buses[16];
     int nbuses;
     bool booted; /* machine_boot has run */
     /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
@@ -84,9 +84,13 @@ void machine_reset(Machine *m);
 /* After the command line's devices exist: mc->boot.  False after one
  * printed line. */
 bool machine_boot(Machine *m);
-/* The board's named buses, for devices to attach to at realize. */
-void machine_add_bus(Machine *m, const char *name, void *bus);
+/* The board's named buses, for devices to attach to at realize (and
+ * shared services devices create, such as a TN3270 server's port).
+ * machine_add_bus is false when the table is full; name must outlive the
+ * entry. */
+bool machine_add_bus(Machine *m, const char *name, void *bus);
 void *machine_find_bus(Machine *m, const char *name);
+void machine_remove_bus(Machine *m, void *bus);
 void machine_destroy(Machine *m);
 const MachineClass *machine_find(const char *name);
 const MachineClass *machine_default(void);

@@ -104,12 +104,23 @@ bool machine_boot(Machine *m)
     return !m->mc->boot || m->mc->boot(m);
 }
 
-void machine_add_bus(Machine *m, const char *name, void *bus)
+bool machine_add_bus(Machine *m, const char *name, void *bus)
 {
-    if (m->nbuses < (int)(sizeof(m->buses) / sizeof(m->buses[0]))) {
-        m->buses[m->nbuses].name = name;
-        m->buses[m->nbuses].bus = bus;
-        m->nbuses++;
+    if (m->nbuses >= (int)(sizeof(m->buses) / sizeof(m->buses[0]))) return false;
+    m->buses[m->nbuses].name = name;
+    m->buses[m->nbuses].bus = bus;
+    m->nbuses++;
+    return true;
+}
+
+void machine_remove_bus(Machine *m, void *bus)
+{
+    for (int i = 0; i < m->nbuses; i++) {
+        if (m->buses[i].bus != bus) continue;
+        for (int k = i + 1; k < m->nbuses; k++)
+            m->buses[k - 1] = m->buses[k];
+        m->nbuses--;
+        return;
     }
 }
 

@@ -6,6 +6,7 @@ PACKAGES=(
   llvm-19-dev libsdl2-dev libslirp-dev libcapstone-dev libcriterion-dev
   libfdt-dev zlib1g-dev libjansson-dev
   binutils-s390x-linux-gnu gcc-s390x-linux-gnu lib32gcc-12-dev-s390x-cross hercules
+  libtelnet-dev s3270
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/device.h"
+#include "core/event_loop.h"
 #include "core/hercules_cnf.h"
 #include "core/machine.h"
 #include "devices/channel/channel.h"
@@ -1251,6 +1252,7 @@ Test(dasd, hercules_cnf_statements)
     cr_assert(cfg.have_cpuserial && cfg.cpuserial == 0x012345);
     cr_assert_eq(cfg.numcpu, 1);
     cr_assert(cfg.have_ipl && cfg.ipl_devno == 0x150);
+    cr_assert(cfg.have_cnslport && cfg.cnslport == 3270);
     cr_assert_eq(cfg.ndevs, 10);
     cr_assert_eq(cfg.devs[0].devno, 0x009);
     cr_assert_str_eq(cfg.devs[0].type, "3215-C");
@@ -1269,7 +1271,7 @@ Test(dasd, hercules_cnf_statements)
     cr_assert_eq(con, 0x009);
     const char *d = diag_text(diag);
     cr_assert(strstr(d, "test.cnf:9: statement 'FOOBAR' is not supported"), "%s", d);
-    cr_assert_null(strstr(d, "CNSLPORT"), "host-only statements pass silently: %s", d);
+    cr_assert_null(strstr(d, "CNSLPORT"), "a loopback CNSLPORT passes silently: %s", d);
     hercules_cnf_free(&cfg);
     fclose(diag);
 
@@ -1330,7 +1332,7 @@ Test(dasd, hercules_cnf_file_creates_devices)
                             "000C 3505 deck.txt ascii eof\n"
                             "000E 1403 prt.txt crlf\n"
                             "INCLUDE devs.cnf\n"
-                            "0700 3270\n"
+                            "0700 3088\n"
                             "0800 3480 cart.aws\n");
     /* The board's console is already at 009. */
     Device *con = device_create(&M, "3215");
@@ -1345,7 +1347,7 @@ Test(dasd, hercules_cnf_file_creates_devices)
     cr_assert(hercules_cnf_apply(&cfg, &M, diag), "%s", diag_text(diag));
     hercules_cnf_free(&cfg);
     const char *d = diag_text(diag);
-    cr_assert(strstr(d, "0700 3270: device type not supported"), "%s", d);
+    cr_assert(strstr(d, "0700 3088: device type not supported"), "%s", d);
     cr_assert(strstr(d, "0800 3480: device type not supported"), "%s", d);
     cr_assert(strstr(d, "devs.cnf:2: 0151 3390: 'sf=./shadow.cckd'"), "%s", d);
     fclose(diag);
@@ -1396,6 +1398,54 @@ Test(dasd, hercules_cnf_file_creates_devices)
     cr_assert_not(hercules_cnf_apply(&cfg, &M, diag));
     hercules_cnf_free(&cfg);
     fclose(diag);
+}
+
+/* 3270 statements become doppel's 3270 displays on the CNSLPORT port. */
+Test(dasd, hercules_cnf_3270_displays_and_cnslport)
+{
+    M.loop = event_loop_new(NULL); /* the terminal server runs on it */
+    FILE *diag = tmpfile();
+    HercConfig cfg;
+    cr_assert(hercules_cnf_parse("CNSLPORT 127.0.0.1:0\n"
+                                 "00C0 3270\n"
+                                 "00C1.2 3270 TSO\n"
+                                 "00C3 3278 * 192.168.0.1\n",
+                                 ".", "t.cnf", &cfg, diag));
+    cr_assert(cfg.have_cnslport && cfg.cnslport == 0);
+    cr_assert(hercules_cnf_apply(&cfg, &M, diag), "%s", diag_text(diag));
+    hercules_cnf_free(&cfg);
+    cr_assert_str_eq(device_numbered(0x0c0)->class->name, "3270");
+    cr_assert_str_eq(prop(0x0c0, "port"), "0");
+    cr_assert_str_eq(prop(0x0c0, "group"), "");
+    cr_assert_str_eq(prop(0x0c2, "group"), "TSO");
+    cr_assert_str_eq(prop(0x0c3, "group"), "");
+    cr_assert_not_null(machine_find_bus(&M, "tn3270:0"), "one server for the port");
+    const char *d = diag_text(diag);
+    cr_assert(strstr(d, "00C3 3278: client address '192.168.0.1' ignored"), "%s", d);
+    fclose(diag);
+    device_free_all(&M);
+    event_loop_free(M.loop);
+    M.loop = NULL;
+
+    /* Without CNSLPORT the device keeps Hercules' default, 3270; another
+     * host is reported; a malformed port fails. */
+    diag = tmpfile();
+    cr_assert(hercules_cnf_parse("CNSLPORT 192.168.1.5:3271\n", ".", "h.cnf", &cfg, diag));
+    cr_assert_eq(cfg.cnslport, 3271);
+    cr_assert(strstr(diag_text(diag), "h.cnf:1: CNSLPORT host '192.168.1.5' ignored"), "%s",
+              diag_text(diag));
+    hercules_cnf_free(&cfg);
+    cr_assert_not(hercules_cnf_parse("CNSLPORT telnet\n", ".", "h.cnf", &cfg, diag));
+    cr_assert_not(hercules_cnf_parse("CNSLPORT 70000\n", ".", "h.cnf", &cfg, diag));
+    cr_assert(hercules_cnf_parse("0700 3270\n", ".", "h.cnf", &cfg, diag));
+    cr_assert_not(cfg.have_cnslport);
+    hercules_cnf_free(&cfg);
+    fclose(diag);
+    Device *dflt = device_create(&M, "3270");
+    char buf[16];
+    cr_assert(device_get_prop(dflt, "port", buf, sizeof buf));
+    cr_assert_str_eq(buf, "3270");
+    device_free(dflt);
 }
 
 /* ================================================================ */
