@@ -13,6 +13,7 @@ add_executable(s370-mkdeck roms/s370/mkdeck.c)
 find_program(S390_GCC s390x-linux-gnu-gcc)
 find_program(S390_LD s390x-linux-gnu-ld)
 find_program(S390_OBJCOPY s390x-linux-gnu-objcopy)
+find_program(S390_OBJDUMP s390x-linux-gnu-objdump)
 set(S370_GUEST_DIR ${CMAKE_BINARY_DIR}/guest/s370)
 file(MAKE_DIRECTORY ${S370_GUEST_DIR})
 
@@ -23,6 +24,9 @@ if(NOT S390_GCC OR NOT S390_LD OR NOT S390_OBJCOPY)
   return()
 endif()
 set(S370_GUESTS_BUILT ON)
+# The S/370 instruction check in the unit tests disassembles the test objects.
+set_property(SOURCE ${CMAKE_SOURCE_DIR}/tests/unit/test_s370_isa.c APPEND PROPERTY
+             COMPILE_DEFINITIONS S390_OBJDUMP="${S390_OBJDUMP}" S390_GCC="${S390_GCC}")
 
 # libgcc for the 31-bit ABI: 64-bit division and the like in C guests.
 execute_process(COMMAND ${S390_GCC} -m31 -print-libgcc-file-name
@@ -42,14 +46,18 @@ function(s370_guest_deck name psw)
     if("${psw}" STREQUAL "S370_PSW_390")
       set(arch_flags -m31 -march=z900 -DESA390=1)
     else()
-      set(arch_flags -m31 -march=z900 -DS370=1)
+      # -g and -Wa,-L (line table, local labels) are for the check that S/370
+      # tests use only S/370 instructions (tests/unit/test_s370_isa.c); they
+      # change nothing in the deck.
+      set(arch_flags -m31 -march=z900 -DS370=1 -g -Wa,-L)
     endif()
     add_custom_command(OUTPUT ${obj}
       COMMAND ${S390_GCC} ${arch_flags} -O2 -ffreestanding -fno-pic -fno-stack-protector
               -fno-asynchronous-unwind-tables -fno-reorder-functions -Wa,--noexecstack -I${CMAKE_SOURCE_DIR}/tests/guest/s370
-              -c ${src} -o ${obj}
+              -MD -MF ${obj}.d -c ${src} -o ${obj}
       DEPENDS ${src} ${CMAKE_SOURCE_DIR}/tests/guest/s370/s370test.h
               ${CMAKE_SOURCE_DIR}/tests/guest/s370/c/guest.h
+      DEPFILE ${obj}.d
       COMMENT "s390x-gcc ${name}/${base}" VERBATIM)
     list(APPEND objs ${obj})
   endforeach()

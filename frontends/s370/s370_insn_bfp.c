@@ -9,13 +9,11 @@
  * division by zero whose mask is on suppresses the instruction; a trapped
  * overflow or underflow stores the scaled result, and a trapped inexact
  * the rounded one, before the data exception; exceptions whose mask is off
- * set their flags.  The DXC goes to the FPC and to real location 147.
+ * set their flags.  The DXC is stored by s370_data_exception.
  */
 #include "frontends/s370/s370_bfp.h"
 #include "frontends/s370/s370_fp.h"
 #include "frontends/s370/s370_internal.h"
-
-#define CR0_AFP 0x00040000u /* CR0 bit 13: AFP-register control */
 
 /* ---- shared with the HFP group ---- */
 
@@ -35,13 +33,7 @@ static const IrHelper s370_fp_data_exception_helper = {
 
 _Noreturn void s370_fp_data_exception(S370CPU *cpu, uint8_t dxc)
 {
-    if (cpu->arch == S370_ARCH_390) {
-        if (cpu->cr[0] & CR0_AFP)
-            cpu->fpc = (cpu->fpc & ~(0xffu << S370_FPC_DXC_SHIFT)) | (uint32_t)dxc
-                                                                         << S370_FPC_DXC_SHIFT;
-        s370_abs_write(cpu, s370_real_to_abs(cpu, 147), &dxc, 1);
-    }
-    s370_program_exception(cpu, S370_PGM_DATA);
+    s370_data_exception(cpu, dxc);
 }
 
 void s370_gen_fp_data_exception(S370Disas *d, uint8_t dxc)

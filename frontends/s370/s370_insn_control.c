@@ -112,22 +112,37 @@ static uint64_t s370_helper_stosm_fn(CPUState *c, uint64_t f, uint64_t a1, uint6
 }
 static S370_HELPER(s370_helper_stosm, s370_helper_stosm_fn, CONTROL_FLAGS);
 
-/* SPKA: key from bits 24-27 of the address; IPK: key into GR2 bits 24-27, bits 28-31 zeroed. */
+#define CR0_EXTRACTION_AUTHORITY 0x08000000u /* CR0 bit 4 */
+
+/* SPKA: the key from bits 24-27 of the second-operand address.  It is
+ * semiprivileged (PoO-370 §10 "Set PSW Key From Address", GA22-7000-10;
+ * PoO-390 §10): in the problem state the key's bit in the PSW-key mask,
+ * CR3 bits 0-15, must be one, else a privileged-operation exception;
+ * the supervisor state may set any key. */
 static uint64_t s370_helper_spka_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     (void)f, (void)a1;
     S370CPU *cpu = s370_cpu(c);
+    uint8_t key = (uint8_t)(a2 >> 4) & 15;
+    if (cpu->psw.problem && !(cpu->cr[3] & (0x80000000u >> key)))
+        s370_program_exception(cpu, S370_PGM_PRIVILEGED);
     S370Psw old = cpu->psw;
-    cpu->psw.key = (uint8_t)(a2 >> 4) & 15;
+    cpu->psw.key = key;
     s370_psw_changed(cpu, &old);
     return 0;
 }
 static S370_HELPER(s370_helper_spka, s370_helper_spka_fn, CONTROL_FLAGS);
 
+/* IPK: the PSW key into GR2 bits 24-27, bits 28-31 zeroed, 0-23 kept.
+ * In the problem state it needs the extraction-authority control, CR0
+ * bit 4, else a privileged-operation exception (PoO-370 §10 "Insert PSW
+ * Key", PoO-390 §10). */
 static uint64_t s370_helper_ipk_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     (void)f, (void)a1, (void)a2;
     S370CPU *cpu = s370_cpu(c);
+    if (cpu->psw.problem && !(cpu->cr[0] & CR0_EXTRACTION_AUTHORITY))
+        s370_program_exception(cpu, S370_PGM_PRIVILEGED);
     s370_set_gr32(cpu, 2, (s370_gr32(cpu, 2) & 0xffffff00u) | (uint32_t)cpu->psw.key << 4);
     return 0;
 }

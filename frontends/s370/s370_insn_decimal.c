@@ -35,7 +35,7 @@ static unsigned s370_dec_finish(S370CPU *cpu, S370DecStatus st, unsigned cc)
 static void s370_dec_raise_status(S370CPU *cpu, S370DecStatus st)
 {
     switch (st) {
-    case S370_DEC_DATA: s370_program_exception(cpu, S370_PGM_DATA);
+    case S370_DEC_DATA: s370_data_exception(cpu, S370_DXC_DECIMAL);
     case S370_DEC_DIVIDE: s370_program_exception(cpu, S370_PGM_DECIMAL_DIVIDE);
     case S370_DEC_SPECIFICATION: s370_program_exception(cpu, S370_PGM_SPECIFICATION);
     default: break;
@@ -53,7 +53,7 @@ static void s370_dec_fetch2(S370CPU *cpu, uint64_t fields, uint64_t addr1, uint6
     if (fetch1) s370_load_bytes(cpu, addr1, op1, len1);
     s370_load_bytes(cpu, addr2, op2, len2);
     if (!s370_dec_overlap_ok((uint32_t)addr1, len1, (uint32_t)addr2, len2, s370_amask(cpu), zap))
-        s370_program_exception(cpu, S370_PGM_DATA);
+        s370_data_exception(cpu, S370_DXC_DECIMAL);
 }
 
 static uint64_t s370_dec_add_sub(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2,
@@ -213,7 +213,7 @@ static uint64_t s370_helper_cvb(CPUState *cs, uint64_t fields, uint64_t addr1, u
     uint32_t value = 0;
     s370_load_bytes(cpu, addr2, op, sizeof op);
     S370DecStatus st = s370_dec_to_binary(op, &value);
-    if (st == S370_DEC_DATA) s370_program_exception(cpu, S370_PGM_DATA);
+    if (st == S370_DEC_DATA) s370_data_exception(cpu, S370_DXC_DECIMAL);
     s370_set_gr32(cpu, S370_FIELD_R1(fields), value);
     if (st == S370_DEC_FIXED_DIVIDE) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
     return 0;
@@ -248,7 +248,7 @@ static unsigned s370_dec_edit(CPUState *cs, uint64_t fields, uint64_t addr1, uin
         src[have] = s370_load8(cpu, (addr2 + have) & amask);
         have++;
     }
-    if (st == S370_DEC_DATA) s370_program_exception(cpu, S370_PGM_DATA);
+    if (st == S370_DEC_DATA) s370_data_exception(cpu, S370_DXC_DECIMAL);
     s370_store_bytes(cpu, addr1, result, len);
     /* EDMK: the address of the marked byte replaces bits 8-31 of GR1 in
      * 24-bit mode and bits 1-31 in 31-bit mode (PoO-390 §8). */

@@ -420,4 +420,16 @@ uint64_t s370_tod_now(S370CPU *cpu);
  * table mnemonic); returns the length. */
 unsigned s370_disas_one(const uint8_t *bytes, uint64_t pc, char *out, size_t outlen);
 
+/* ---------------------------------------------------------------- */
+/* Added by the "gaps" task (lead: review).                          */
+
+/* s370_interrupt.c: raise a data exception with data-exception code dxc
+ * (PoO-390 §6 "Data-Exception Code (DXC)"): ESA/390 stores it at real
+ * location 147 (zeros at 144-146) and, when CR0 bit 13 is one, in FPC
+ * byte 2; S/370 stores nothing.  Every data exception goes through here. */
+_Noreturn void s370_data_exception(S370CPU *cpu, uint8_t dxc);
+/* The DXC of the decimal instructions and CVB (invalid digit or sign,
+ * overlap, multiplicand too long). */
+#define S370_DXC_DECIMAL 0x00
+
 #endif

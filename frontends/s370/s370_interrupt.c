@@ -32,10 +32,14 @@ enum {
     LOC_PGM_ILC = 141,
     LOC_PGM_CODE = 142,
     LOC_TRANS_EXC = 144,
-    LOC_IO_SSID = 184, /* ESA/390 subsystem-identification word */
+    LOC_DATA_EXC_CODE = 144, /* ESA/390: the DXC, right-aligned in the word at 144 */
+    LOC_IO_SSID = 184,       /* ESA/390 subsystem-identification word */
     LOC_IO_PARM = 188,
     LOC_IO_ADDR = 186, /* S/370 EC: I/O address */
 };
+
+#define CR0_AFP_REGISTER 0x00040000u /* CR0 bit 13 */
+#define FPC_DXC_FIELD    0x0000ff00u /* FPC byte 2 */
 
 /* Program interruptions that nullify: the old PSW names the instruction
  * itself so it is executed again (PoO-390 fig. 6-2, "Type of Ending"). */
@@ -122,6 +126,24 @@ static void s370_program_interrupt(S370CPU *cpu, uint16_t code, uint8_t ilc)
 static void s370_after_swap(S370CPU *cpu, bool valid)
 {
     if (!valid) s370_program_interrupt(cpu, S370_PGM_SPECIFICATION, 0);
+}
+
+/* PoO-390 §6 "Data-Exception Code (DXC)": a program interruption for a
+ * data exception stores the DXC at real location 147 with zeros at
+ * 144-146, and also in byte 2 of the FPC when the AFP-register control
+ * (CR0 bit 13) is one; otherwise the FPC is left unchanged.  S/370 has no
+ * DXC (PoO-370 §6 "Data Exception"): nothing is stored.  It is stored
+ * as the exception is raised rather than by s370_program_interrupt: the
+ * interruption follows with nothing in between, and the DXC needs no
+ * place in the cpu struct. */
+_Noreturn void s370_data_exception(S370CPU *cpu, uint8_t dxc)
+{
+    if (cpu->arch == S370_ARCH_390) {
+        s370_abs_store32(cpu, s370_real_to_abs(cpu, 0) + LOC_DATA_EXC_CODE, dxc);
+        if (cpu->cr[0] & CR0_AFP_REGISTER)
+            cpu->fpc = (cpu->fpc & ~FPC_DXC_FIELD) | (uint32_t)dxc << 8;
+    }
+    s370_program_exception(cpu, S370_PGM_DATA);
 }
 
 _Noreturn void s370_raise_invalid_psw(S370CPU *cpu)

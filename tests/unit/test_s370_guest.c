@@ -2,7 +2,8 @@
  * The S/370 and ESA/390 guest tests (tests/guest/s370): every deck the
  * build made is IPL'd on its machine under each accelerator; it must end
  * in a disabled wait with code 0, and, where the test has a .expected
- * file, print exactly that on the 3215 console.
+ * file, print exactly that on the 3215 console.  A test's .args file adds
+ * doppel arguments (see README.md).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -54,15 +55,95 @@ static bool deck_is_esa(const char *name)
     return !strncmp(name, "c_", 2) || (len > 4 && !strcmp(name + len - 4, "_390"));
 }
 
+/* Where a deck's source keeps its extra arguments: tests/guest/s370/
+ * <name>.args, or c/<name>.args for the C program c_<name>. */
+static void deck_args_path(const char *name, char *path, size_t len)
+{
+    if (!strncmp(name, "c_", 2))
+        snprintf(path, len, "%s/tests/guest/s370/c/%s.args", DOPPEL_SOURCE_DIR, name + 2);
+    else
+        snprintf(path, len, "%s/tests/guest/s370/%s.args", DOPPEL_SOURCE_DIR, name);
+}
+
+/* Append arg to the command line cmd, quoted for the shell, with every
+ * "@TMP@" replaced by tmpdir. */
+static void deck_append_arg(char *cmd, size_t len, const char *arg, const char *tmpdir)
+{
+    size_t n = strlen(cmd);
+    cr_assert_lt(n + 2, len, "extra arguments too long");
+    cmd[n++] = ' ';
+    cmd[n++] = '\'';
+    for (const char *a = arg; *a;) {
+        const char *piece = a;
+        size_t plen = 1;
+        if (!strncmp(a, "@TMP@", 5)) {
+            piece = tmpdir;
+            plen = strlen(tmpdir);
+            a += 5;
+        } else if (*a == '\'') {
+            piece = "'\\''";
+            plen = 4;
+            a++;
+        } else {
+            a++;
+        }
+        cr_assert_lt(n + plen + 2, len, "extra arguments too long");
+        memcpy(cmd + n, piece, plen);
+        n += plen;
+    }
+    cmd[n++] = '\'';
+    cmd[n] = '\0';
+}
+
+/* The .args file at path, one argument a line (blank lines and lines
+ * starting with '#' skipped), appended to cmd. */
+static void deck_extra_args(const char *path, const char *tmpdir, char *cmd, size_t len)
+{
+    char line[512];
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot read %s", path);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] && line[0] != '#') deck_append_arg(cmd, len, line, tmpdir);
+    }
+    fclose(f);
+}
+
+/* Remove the run's temporary directory and the files doppel made in it. */
+static void deck_remove_tmpdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[512];
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d) closedir(d);
+    cr_expect_eq(rmdir(dir), 0, "cannot remove %s (a subdirectory in it?)", dir);
+}
+
 ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
 {
-    char console[200], args[768], out[8192], expected_path[512];
+    char console[200], args[2048], out[8192], expected_path[512], args_path[512];
+    char tmpdir[] = "/tmp/doppel-s370-args-XXXXXX";
     snprintf(console, sizeof console, "/tmp/doppel-s370-%s-%s-%d.out", deck->name, deck->accel,
              (int)getpid());
     snprintf(args, sizeof args, "-M %s -accel %s -nographic -serial file:%s -kernel %s/%s.deck",
              deck_is_esa(deck->name) ? "s390" : "s370", deck->accel, console, DOPPEL_S370_GUEST_DIR,
              deck->name);
+    deck_args_path(deck->name, args_path, sizeof args_path);
+    bool extra = access(args_path, R_OK) == 0;
+    if (extra) {
+        cr_assert_not_null(mkdtemp(tmpdir), "cannot make a temporary directory");
+        deck_extra_args(args_path, tmpdir, args, sizeof args);
+        /* test_run_doppel's command buffer */
+        cr_assert_lt(strlen(DOPPEL_BINARY) + strlen(args) + 32, 1024, "%s: arguments too long",
+                     args_path);
+    }
     int status = test_run_doppel(args, false, out, sizeof out);
+    if (extra) deck_remove_tmpdir(tmpdir);
     cr_expect_eq(status, 0, "%s (%s): exit status %d (0x%x), output:\n%s", deck->name, deck->accel,
                  status, status, out);
     snprintf(expected_path, sizeof expected_path, "%s/tests/guest/s370/%s.expected",

@@ -4,7 +4,8 @@
  * DXC 1 and 2 while it is off), arithmetic in the three formats, compare,
  * conversions with M3 rounding, multiply and add, the FPC flags, and the
  * IEEE traps (divide by zero suppressed, inexact and overflow completed
- * with the scaled result) with the DXC in the FPC and at location 147.
+ * with the scaled result) with the DXC in the FPC and at location 147
+ * (zeros at 144-146).
  * Fail codes: 0xXY, X the group.
  */
 #include "s370test.h"
@@ -33,24 +34,6 @@
 	bc	7,.Lfail-BASE(%r12)
 	.endm
 
-	/* A data exception with dxc at location 147, ILC 4, old PSW at next;
-	 * fail codes fc .. fc+2. */
-	.macro CAUGHT_DATA dxc, next, fc
-	mvc	PSA_PGM_NEW(8,%r0),.Lnew_pgm-BASE(%r12)
-	clc	PSA_PGM_CODE(2,%r0),.Kcode7-BASE(%r12)
-	la	%r15,\fc
-	bc	7,.Lfail-BASE(%r12)
-	cli	147(%r0),\dxc
-	la	%r15,\fc+1
-	bc	7,.Lfail-BASE(%r12)
-	l	%r0,PSA_PGM_OLD+4(%r0)
-	n	%r0,.Lamask-BASE(%r12)
-	la	%r1,\next-BASE(%r12)
-	cr	%r0,%r1
-	la	%r15,\fc+2
-	bc	7,.Lfail-BASE(%r12)
-	.endm
-
 	TEST_START
 
 	/* ---- AFP-register control off (1x) ---- */
@@ -58,16 +41,16 @@
 	CATCH	.Lr10
 .Lx10:	adbr	%f0,%f0				/* a BFP instruction: DXC 2 */
 	NOT_CAUGHT 0x10
-.Lr10:	CAUGHT_DATA 2, .Lx10+4, 0x11
+.Lr10:	CAUGHT_144 0x0007, 4, .Lx10+4, 2, 0x11
 	CATCH	.Lr14
 .Lx14:	ldr	%f1,%f0				/* an additional FPR: DXC 1 */
-	NOT_CAUGHT 0x14
-.Lr14:	CAUGHT_DATA 1, .Lx14+2, 0x15
+	NOT_CAUGHT 0x15
+.Lr14:	CAUGHT_144 0x0007, 2, .Lx14+2, 1, 0x16
 	stctl	%c0,%c0,.Lt-BASE(%r12)
 	oi	.Lt+1-BASE(%r12),0x04		/* CR0 bit 13 */
 	lctl	%c0,%c0,.Lt-BASE(%r12)
 	ldr	%f1,%f0
-	FPL	%f1, .K1, 0x18
+	FPL	%f1, .K1, 0x1a
 
 	/* ---- arithmetic, long (2x) ---- */
 	lfpc	.Kfpc0-BASE(%r12)
@@ -204,25 +187,25 @@
 	CATCH	.Lr62
 .Lx62:	ddb	%f0,.Kzero-BASE(%r12)		/* trapped: suppressed */
 	NOT_CAUGHT 0x62
-.Lr62:	CAUGHT_DATA 0x40, .Lx62+6, 0x63
-	FPL	%f0, .K1, 0x66
-	FPC	.Rfpc_z, 0x67			/* mask, DXC in byte 2, no flag */
+.Lr62:	CAUGHT_144 0x0007, 6, .Lx62+6, 0x40, 0x63
+	FPL	%f0, .K1, 0x67
+	FPC	.Rfpc_z, 0x68			/* mask, DXC in byte 2, no flag */
 
 	lfpc	.Kmask_x-BASE(%r12)
 	ld	%f0,.K1-BASE(%r12)
 	CATCH	.Lr70
 .Lx70:	ddb	%f0,.K3-BASE(%r12)		/* inexact trapped: completed */
 	NOT_CAUGHT 0x70
-.Lr70:	CAUGHT_DATA 0x08, .Lx70+6, 0x71
-	FPL	%f0, .Kthird, 0x74
+.Lr70:	CAUGHT_144 0x0007, 6, .Lx70+6, 0x08, 0x71
+	FPL	%f0, .Kthird, 0x75
 
 	lfpc	.Kmask_o-BASE(%r12)
 	ld	%f0,.Kmax-BASE(%r12)
 	CATCH	.Lr80
 .Lx80:	adbr	%f0,%f0				/* overflow trapped: scaled by 2^-1536 */
 	NOT_CAUGHT 0x80
-.Lr80:	CAUGHT_DATA 0x20, .Lx80+4, 0x81
-	FPL	%f0, .Rscaled, 0x84
+.Lr80:	CAUGHT_144 0x0007, 4, .Lx80+4, 0x20, 0x81
+	FPL	%f0, .Rscaled, 0x85
 
 	srnm	1				/* toward zero */
 	stfpc	.Lt-BASE(%r12)
@@ -247,7 +230,6 @@
 
 	.align	8
 .Kcode6:	.short	6
-.Kcode7:	.short	7
 .Kone_byte:	.byte	1
 	.align	4
 .Kfpc0:		.long	0

@@ -4,33 +4,11 @@
  * translation exceptions (invalid entries and table-length violations)
  * with the translation-exception address at 144.  Segment 0 maps the
  * test itself one to one, so DAT can be switched on and off in place.
+ * Fail codes: 0xXY, X the part.
  */
 #include "s370test.h"
 
-/* EXPECT_PGM, then the access, then GOT_PGM: the access must raise
- * program interruption code with translation-exception address tea; the
- * handler continues after GOT_PGM's TEST_FAIL with DAT off.  Uses r11. */
-	.macro EXPECT_PGM
-	la	%r11,9f-BASE(%r12)
-	xc	pgm_code-BASE(8,%r12),pgm_code-BASE(%r12)
-	.endm
-	.macro GOT_PGM code, tea, fail
-	TEST_FAIL \fail
-9:	CHECK_MEM pgm_code, \code, \fail+1
-	.ifnb \tea
-	CHECK_MEM pgm_tea, \tea, \fail+2
-	.endif
-	.endm
-
-	.macro DAT_ON
-	stosm	sysmask-BASE(%r12),0x04
-	.endm
-	.macro DAT_OFF
-	stnsm	sysmask-BASE(%r12),0xfb
-	.endm
-
 	TEST_START
-	mvc	PSA_PGM_NEW(8,%r0),pgm_psw-BASE(%r12)
 
 	/* ---- 64K segments, 4K pages ---- */
 	lctl	%c0,%c1,cr_64k_4k-BASE(%r12)
@@ -48,45 +26,49 @@
 
 	DAT_ON
 	l	%r1,va_10000-BASE(%r12)		/* segment 1 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x10, 0x010000, 4
+	CATCH	.Lr10
+.Lx10:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x10
+.Lr10:	CAUGHT_144 0x0010, 4, .Lx10, 0x010000, 0x11
 
 	DAT_ON
 	l	%r1,va_21004-BASE(%r12)		/* page 1 of segment 2 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x11, 0x021000, 7
+	CATCH	.Lr18
+.Lx18:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x18
+.Lr18:	CAUGHT_144 0x0011, 4, .Lx18, 0x021000, 0x19
 
 	DAT_ON
 	l	%r1,va_23000-BASE(%r12)		/* page 3: beyond the 2-entry page table */
-	EXPECT_PGM
-	st	%r2,0(%r1)
-	GOT_PGM 0x11, 0x023000, 10
+	CATCH	.Lr20
+.Lx20:	st	%r2,0(%r1)
+	NOT_CAUGHT 0x20
+.Lr20:	CAUGHT_144 0x0011, 4, .Lx20, 0x023000, 0x21
 
 	DAT_ON
 	l	%r1,va_100000-BASE(%r12)	/* segment 16: beyond the 16-entry table */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x10, 0x100000, 13
+	CATCH	.Lr28
+.Lx28:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x28
+.Lr28:	CAUGHT_144 0x0010, 4, .Lx28, 0x100000, 0x29
 
 	l	%r1,va_21004-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 2, 16
+	CHECK_CC 2, 0x30
 	la	%r4,pt_seg2+2-BASE(%r12)	/* address of the invalid entry */
 	cr	%r3,%r4
 	be	1f-BASE(%r12)
-	TEST_FAIL 17
+	TEST_FAIL 0x31
 1:	l	%r1,va_10000-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 1, 18
+	CHECK_CC 1, 0x32
 	la	%r4,seg_64k_4k+4-BASE(%r12)
 	cr	%r3,%r4
 	be	1f-BASE(%r12)
-	TEST_FAIL 19
+	TEST_FAIL 0x33
 1:	l	%r1,va_100000-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 3, 20
+	CHECK_CC 3, 0x34
 
 	/* ---- 64K segments, 2K pages ---- */
 	lctl	%c0,%c1,cr_64k_2k-BASE(%r12)
@@ -97,19 +79,21 @@
 	DAT_OFF
 	l	%r3,real_31010-BASE(%r12)
 	l	%r4,0(%r3)
-	CHECK_REG %r4, 0x55667788, 21
+	CHECK_REG %r4, 0x55667788, 0x40
 
 	DAT_ON
 	l	%r1,va_21000-BASE(%r12)		/* 2K page 2: beyond the 2-entry table */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x11, 0x021000, 22
+	CATCH	.Lr48
+.Lx48:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x48
+.Lr48:	CAUGHT_144 0x0011, 4, .Lx48, 0x021000, 0x49
 
 	DAT_ON
 	l	%r1,va_30900-BASE(%r12)		/* 2K page 1 of segment 3 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x11, 0x030800, 25
+	CATCH	.Lr50
+.Lx50:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x50
+.Lr50:	CAUGHT_144 0x0011, 4, .Lx50, 0x030800, 0x51
 
 	/* ---- 1M segments, 4K pages ---- */
 	lctl	%c0,%c1,cr_1m_4k-BASE(%r12)
@@ -120,49 +104,41 @@
 	DAT_OFF
 	l	%r3,real_33020-BASE(%r12)
 	l	%r4,0(%r3)
-	CHECK_REG %r4, 0x99aabbcc, 30
+	CHECK_REG %r4, 0x99aabbcc, 0x60
 
 	DAT_ON
 	l	%r1,va_200000-BASE(%r12)	/* segment 2 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x10, 0x200000, 31
+	CATCH	.Lr68
+.Lx68:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x68
+.Lr68:	CAUGHT_144 0x0010, 4, .Lx68, 0x200000, 0x69
 
 	DAT_ON
 	l	%r1,va_110000-BASE(%r12)	/* page 16: beyond the 16-entry table */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x11, 0x110000, 34
+	CATCH	.Lr70
+.Lx70:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x70
+.Lr70:	CAUGHT_144 0x0011, 4, .Lx70, 0x110000, 0x71
 
 	l	%r1,va_105020-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 0, 37
-	CHECK_REG %r3, 0x033020, 38
+	CHECK_CC 0, 0x78
+	CHECK_REG %r3, 0x033020, 0x79
 
 	/* ---- an invalid translation format: page-size bits 11.  The next
 	 * instruction fetch after DAT is switched on already needs it. ---- */
 	lctl	%c0,%c0,cr_bad-BASE(%r12)
-	EXPECT_PGM
+	CATCH	.Lr80
 	DAT_ON
 	l	%r2,0(%r1)
-	GOT_PGM 0x12, , 40
-	mvc	PSA_PGM_NEW(8,%r0),unexpected_pgm_psw-BASE(%r12)
+	NOT_CAUGHT 0x80
+.Lr80:	CAUGHT	0x0012, , , 0x81		/* on instruction fetch: ILC, address open */
 	PRINT	msg, msgend-msg
 	TEST_PASS
 
-/* Program interruptions: record the code and the translation-exception
- * address, continue at r11 (with DAT off: the new PSW has it off). */
-pgm_handler:
-	mvc	pgm_code+2-BASE(2,%r12),PSA_PGM_CODE(%r0)
-	mvc	pgm_tea-BASE(4,%r12),144(%r0)
-	br	%r11
+	CHECK_ROUTINES
 
 	.align	8
-pgm_psw:	.long	0x00080000, pgm_handler
-unexpected_pgm_psw: .long WAIT_PSW_HI, WAIT_PSW_LO + 0xe1
-pgm_code:	.long	0
-pgm_tea:	.long	0
-sysmask:	.long	0
 pattern1:	.long	0x11223344
 pattern2:	.long	0x55667788
 pattern3:	.long	0x99aabbcc

@@ -3,42 +3,12 @@
  * addresses through a segment table (1M segments) and page tables (4K
  * pages), page protection, LOAD REAL ADDRESS, INVALIDATE PAGE TABLE
  * ENTRY, and the translation exceptions with the translation-exception
- * address at 144.  Segment 0 maps the test one to one.
+ * address at 144.  Segment 0 maps the test one to one.  Fail codes:
+ * 0xXY, X the part.
  */
 #include "s370test.h"
 
-/* EXPECT_PGM, the access, GOT_PGM: the access must raise program
- * interruption code (and store tea at 144, when given); the handler
- * continues after GOT_PGM's TEST_FAIL with DAT off.  Uses r11. */
-	.macro EXPECT_PGM
-	la	%r11,9f-BASE(%r12)
-	xc	pgm_code-BASE(8,%r12),pgm_code-BASE(%r12)
-	.endm
-	.macro GOT_PGM code, tea, fail
-	TEST_FAIL \fail
-9:	CHECK_MEM pgm_code, \code, \fail+1
-	.ifnb \tea
-	CHECK_MEM pgm_tea, \tea, \fail+2
-	.endif
-	.endm
-
-	.macro DAT_ON
-	stosm	sysmask-BASE(%r12),0x04
-	.endm
-	.macro DAT_OFF
-	stnsm	sysmask-BASE(%r12),0xfb
-	.endm
-
-	/* Fail with code unless r3 equals the fullword at label. */
-	.macro CHECK_R3 label, code
-	cl	%r3,\label-BASE(%r12)
-	be	.Lok\@-BASE(%r12)
-	TEST_FAIL \code
-.Lok\@:
-	.endm
-
 	TEST_START
-	mvc	PSA_PGM_NEW(8,%r0),pgm_psw-BASE(%r12)
 	l	%r1,real_31000-BASE(%r12)
 	l	%r2,pattern2-BASE(%r12)
 	st	%r2,0(%r1)
@@ -61,85 +31,81 @@
 	l	%r1,va_1235000-BASE(%r12)
 	l	%r4,0(%r1)
 	CHECK_REG %r4, 0xcafebabe, 4
-	EXPECT_PGM
-	st	%r1,0(%r1)
-	GOT_PGM 0x04, , 5
+	CATCH	.Lr10
+.Lx10:	st	%r1,0(%r1)
+	NOT_CAUGHT 0x10
+.Lr10:	CAUGHT	0x0004, 4, .Lx10+4, 0x11
 	l	%r1,real_31000-BASE(%r12)
 	l	%r4,0(%r1)
 	CHECK_REG %r4, 0xcafebabe, 7
 
 	DAT_ON
 	l	%r1,va_1236008-BASE(%r12)	/* page 0x36 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x11, 0x01236000, 8
+	CATCH	.Lr18
+.Lx18:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x18
+.Lr18:	CAUGHT_144 0x0011, 4, .Lx18, 0x01236000, 0x19
 
 	DAT_ON
 	l	%r1,va_100000-BASE(%r12)	/* segment 1 is invalid */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x10, 0x00100000, 11
+	CATCH	.Lr20
+.Lx20:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x20
+.Lr20:	CAUGHT_144 0x0010, 4, .Lx20, 0x00100000, 0x21
 
 	DAT_ON
 	l	%r1,va_7ff00000-BASE(%r12)	/* segment 0x7ff: beyond the 32-entry table */
-	EXPECT_PGM
-	l	%r2,0(%r1)
-	GOT_PGM 0x10, 0x7ff00000, 14
+	CATCH	.Lr28
+.Lx28:	l	%r2,0(%r1)
+	NOT_CAUGHT 0x28
+.Lr28:	CAUGHT_144 0x0010, 4, .Lx28, 0x7ff00000, 0x29
 
 	DAT_ON
 	l	%r1,va_1280000-BASE(%r12)	/* page 0x80: beyond the 64-entry table */
-	EXPECT_PGM
-	mvi	0(%r1),0
-	GOT_PGM 0x11, 0x01280000, 17
+	CATCH	.Lr30
+.Lx30:	mvi	0(%r1),0
+	NOT_CAUGHT 0x30
+.Lr30:	CAUGHT_144 0x0011, 4, .Lx30, 0x01280000, 0x31
 
 	l	%r1,va_1236008-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 2, 20
-	CHECK_R3 pte_1236, 21
+	CHECK_CC 2, 0x38
+	REG	%r3, pte_1236, 0x39
 	l	%r1,va_100000-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 1, 22
-	CHECK_R3 ste_1, 23
+	CHECK_CC 1, 0x3a
+	REG	%r3, ste_1, 0x3b
 	l	%r1,va_7ff00000-BASE(%r12)
 	lra	%r3,0(%r1)
-	CHECK_CC 3, 24
+	CHECK_CC 3, 0x3c
 
 	/* IPTE: the entry of page 0x34 becomes invalid. */
 	l	%r1,ste_12_value-BASE(%r12)
 	l	%r2,va_1234010-BASE(%r12)
 	ipte	%r1,%r2
 	lra	%r3,0(%r2)
-	CHECK_CC 2, 26
+	CHECK_CC 2, 0x40
 	DAT_ON
-	EXPECT_PGM
-	l	%r4,0(%r2)
-	GOT_PGM 0x11, 0x01234000, 27
+	CATCH	.Lr48
+.Lx48:	l	%r4,0(%r2)
+	NOT_CAUGHT 0x48
+.Lr48:	CAUGHT_144 0x0011, 4, .Lx48, 0x01234000, 0x49
 
 	/* CR0 bits 8-12 other than 10110: the next instruction fetch with
 	 * DAT on is a translation-specification exception. */
 	lctl	%c0,%c0,cr_bad-BASE(%r12)
-	EXPECT_PGM
+	CATCH	.Lr50
 	DAT_ON
 	l	%r2,0(%r1)
-	GOT_PGM 0x12, , 30
+	NOT_CAUGHT 0x50
+.Lr50:	CAUGHT	0x0012, , , 0x51		/* on instruction fetch: ILC, address open */
 
-	mvc	PSA_PGM_NEW(8,%r0),unexpected_pgm_psw-BASE(%r12)
 	PRINT	msg, msgend-msg
 	TEST_PASS
 
-/* Program interruptions: record the code and the translation-exception
- * address, continue at r11 with DAT off. */
-pgm_handler:
-	mvc	pgm_code+2-BASE(2,%r12),PSA_PGM_CODE(%r0)
-	mvc	pgm_tea-BASE(4,%r12),144(%r0)
-	br	%r11
+	CHECK_ROUTINES
 
 	.align	8
-pgm_psw:	.long	0x00080000, 0x80000000 + pgm_handler
-unexpected_pgm_psw: .long WAIT_PSW_HI, WAIT_PSW_LO + 0xe1
-pgm_code:	.long	0
-pgm_tea:	.long	0
-sysmask:	.long	0
 pattern1:	.long	0x11223344
 pattern2:	.long	0xcafebabe
 va_100000:	.long	0x00100000

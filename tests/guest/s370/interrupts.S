@@ -2,21 +2,14 @@
  * completed), the program mask; EXECUTE; storage-to-storage forms. */
 #include "s370test.h"
 
-	/* Install a program new PSW that resumes at .Lpgm with the old PSW
-	 * saved; r11 = where to continue. */
-	.macro EXPECT_PGM resume
-	la	%r11,\resume-BASE(%r12)
-	.endm
-
 	TEST_START
-	mvc	PSA_PGM_NEW(8,%r0),.Lpgm_new-BASE(%r12)
-	mvc	PSA_SVC_NEW(8,%r0),.Lsvc_new-BASE(%r12)
 
-	/* Operation exception: ILC 1 for a 2-byte opcode 00 */
-	EXPECT_PGM 1f
+	/* Operation exception: ILC 1 for a 2-byte opcode 00; suppression:
+	 * the old PSW points past it */
+	CATCH	.Lr40
 .Lop:	.short	0x0000
-1:	CHECK_MEM .Lcode, 0x00020001, 1		/* ILC 1 (in 0x8d: 2), code 1 */
-	CHECK_MEM .Lold+4, .Lop+2, 2		/* suppression: points past it */
+	NOT_CAUGHT 0x40
+.Lr40:	CAUGHT	0x0001, 2, .Lop+2, 0x41
 
 	/* Fixed-point overflow completes the add, then interrupts when
 	 * the program mask allows it */
@@ -24,49 +17,48 @@
 	sll	%r1,31
 	bctr	%r1,0				/* 0x7fffffff */
 	la	%r2,1
-	EXPECT_PGM 2f
 	spm	%r3				/* r3 = 0: mask off */
 	ar	%r1,%r2				/* no interruption */
-	CHECK_REG %r1, 0x80000000, 3
+	CHECK_REG %r1, 0x80000000, 0x44
 	l	%r3,.Lfixed_mask-BASE(%r12)
 	spm	%r3
 	bctr	%r1,0				/* 0x7fffffff again */
+	CATCH	.Lr48
 .Lov:	ar	%r1,%r2
-	TEST_FAIL 4
-2:	CHECK_MEM .Lcode, 0x00020008, 5
-	CHECK_MEM .Lold+4, .Lov+2, 6
-	CHECK_REG %r1, 0x80000000, 7
+	NOT_CAUGHT 0x48
+.Lr48:	lr	%r9,%r1				/* CAUGHT uses r0, r1 */
+	CAUGHT	0x0008, 2, .Lov+2, 0x49
+	CHECK_REG %r9, 0x80000000, 0x4c
 	sr	%r3,%r3
 	spm	%r3
 
 	/* Divide by zero: fixed-point divide, registers unchanged */
 	la	%r4,7
 	la	%r5,9
-	EXPECT_PGM 3f
 	sr	%r6,%r6
+	CATCH	.Lr50
 .Ldv:	dr	%r4,%r6
-	TEST_FAIL 8
-3:	CHECK_MEM .Lcode, 0x00020009, 9
-	CHECK_REG %r5, 9, 10
+	NOT_CAUGHT 0x50
+.Lr50:	CAUGHT	0x0009, 2, .Ldv+2, 0x51
+	CHECK_REG %r5, 9, 0x54
 	/* Odd register pair: specification exception */
-	EXPECT_PGM 4f
-	.long	0x5c50c000 + .Lfixed_mask-BASE		/* m %r5,...: gas refuses odd pairs */
-	TEST_FAIL 11
-4:	CHECK_MEM .Lcode, 0x00040006, 12
+	CATCH	.Lr58
+.Lodd:	.long	0x5c50c000 + .Lfixed_mask-BASE		/* m %r5,...: gas refuses odd pairs */
+	NOT_CAUGHT 0x58
+.Lr58:	CAUGHT	0x0006, 4, .Lodd+4, 0x59
 
 	/* Privileged operation in the problem state */
-	EXPECT_PGM 5f
+	CATCH	.Lr60
 	lpsw	.Lproblem-BASE(%r12)
 .Lprob:	ssm	.Lzero-BASE(%r12)
-	TEST_FAIL 13
-5:	CHECK_MEM .Lcode, 0x00040002, 14
+	NOT_CAUGHT 0x60
+.Lr60:	CAUGHT	0x0002, 4, .Lprob+4, 0x61
 
 	/* SVC: code in 0x8a, ILC 1 in 0x89, old PSW past the SVC */
-	la	%r11,6f-BASE(%r12)
+	CATCH_SVC .Lr68
 .Lsvc:	svc	77
-	TEST_FAIL 15
-6:	CHECK_MEM .Lsvc_code, 0x0002004d, 16
-	CHECK_MEM .Lsvc_old+4, .Lsvc+2, 17
+	NOT_CAUGHT 0x68
+.Lr68:	CAUGHT_SVC 0x004d, 2, .Lsvc+2, 0x69
 
 	/* EXECUTE an MVC with the length from r1; and an EX of an SVC
 	 * reports ILC 2 and the EX's address */
@@ -74,17 +66,16 @@
 	ex	%r1,.Lmvc-BASE(%r12)
 	clc	.Ldst-BASE(4,%r12),.Lsrc-BASE(%r12)
 	CHECK_CC 0, 18
-	la	%r11,7f-BASE(%r12)
 	sr	%r1,%r1
+	CATCH_SVC .Lr70
 .Lexsvc: ex	%r1,.Lsvc9-BASE(%r12)
-	TEST_FAIL 19
-7:	CHECK_MEM .Lsvc_code, 0x00040009, 20
-	CHECK_MEM .Lsvc_old+4, .Lexsvc+4, 21
+	NOT_CAUGHT 0x70
+.Lr70:	CAUGHT_SVC 0x0009, 4, .Lexsvc+4, 0x71
 	/* EX of EX: execute exception */
-	EXPECT_PGM 8f
-	ex	%r1,.Lexex-BASE(%r12)
-	TEST_FAIL 22
-8:	CHECK_MEM .Lcode, 0x00040003, 23
+	CATCH	.Lr78
+.Lexx:	ex	%r1,.Lexex-BASE(%r12)
+	NOT_CAUGHT 0x78
+.Lr78:	CAUGHT	0x0003, 4, .Lexx+4, 0x79
 
 	/* TR and TRT */
 	tr	.Ltrdata-BASE(4,%r12),.Ltrtab-BASE(%r12)
@@ -125,26 +116,10 @@
 	CHECK_REG %r2, 99, 35
 	TEST_PASS
 
-/* Program interruption: save old PSW and ILC/code word, go to r11. */
-.Lpgm:	mvc	.Lold-BASE(8,%r12),PSA_PGM_OLD(%r0)
-	mvc	.Lcode-BASE(4,%r12),0x8c(%r0)
-	mvc	.Lback+4-BASE(4,%r12),.Lzero-BASE(%r12)
-	st	%r11,.Lback+4-BASE(%r12)
-	lpsw	.Lback-BASE(%r12)
-.Lsvcint: mvc	.Lsvc_old-BASE(8,%r12),PSA_SVC_OLD(%r0)
-	mvc	.Lsvc_code-BASE(4,%r12),0x88(%r0)
-	st	%r11,.Lback+4-BASE(%r12)
-	lpsw	.Lback-BASE(%r12)
+	CHECK_ROUTINES
 
 	.align	8
-.Lpgm_new:	.long	0x00080000, .Lpgm
-.Lsvc_new:	.long	0x00080000, .Lsvcint
-.Lback:		.long	0x00080000, 0
 .Lproblem:	.long	0x00090000, .Lprob	/* EC, problem state */
-.Lold:		.long	0, 0
-.Lsvc_old:	.long	0, 0
-.Lcode:		.long	0
-.Lsvc_code:	.long	0
 .Lzero:		.long	0
 .Lfixed_mask:	.long	0x08000000
 .Lpad4:		.long	0x5c000004

@@ -2,21 +2,10 @@
  * S/370 storage keys and protection (PoO-370 §3 "Protection", §10): SET
  * STORAGE KEY, INSERT STORAGE KEY, RESET REFERENCE BIT, the reference
  * and change bits the CPU records, key-controlled store and fetch
- * protection, TEST PROTECTION, and low-address protection.
+ * protection, TEST PROTECTION, and low-address protection.  Fail codes
+ * 0xXY, X the part.
  */
 #include "s370test.h"
-
-/* EXPECT_PGM, the access, GOT_PGM: the access must raise program
- * interruption code; the handler continues after GOT_PGM's TEST_FAIL
- * (PSW key 0: the new PSW's).  Uses r11. */
-	.macro EXPECT_PGM
-	la	%r11,9f-BASE(%r12)
-	xc	pgm_code-BASE(4,%r12),pgm_code-BASE(%r12)
-	.endm
-	.macro GOT_PGM code, fail
-	TEST_FAIL \fail
-9:	CHECK_MEM pgm_code, \code, \fail+1
-	.endm
 
 	/* Storage-key instructions (S/370 only; gas knows them as .insn). */
 	.macro SSK r1, r2
@@ -30,7 +19,6 @@
 	.endm
 
 	TEST_START
-	mvc	PSA_PGM_NEW(8,%r0),pgm_psw-BASE(%r12)
 	l	%r5,block-BASE(%r12)		/* the 2K block at 030000 */
 
 	/* SSK sets the key with R and C zero; ISK keeps bits 0-23. */
@@ -55,82 +43,89 @@
 	ISK	%r6,%r5
 	CHECK_REG %r6, 0xaabbcc36, 6
 
-	/* Key 4 may not store into a key-3 block; it may fetch from it. */
-	spka	0x40
+	/* Key 4 may not store into a key-3 block; it may fetch from it.
+	 * (CATCH stores into key-0 storage: it comes before SPKA.) */
 	l	%r8,pattern-BASE(%r12)
-	EXPECT_PGM
-	st	%r8,0(%r5)
-	GOT_PGM 0x04, 7
+	CATCH	.Lr10
+	spka	0x40
+.Lx10:	st	%r8,0(%r5)
+	NOT_CAUGHT 0x10
+.Lr10:	CAUGHT	0x0004, 4, .Lx10+4, 0x11		/* suppressed: PSW key 0 again */
 	l	%r7,0(%r5)
-	CHECK_REG %r7, 0xaabbcc30, 9
+	CHECK_REG %r7, 0xaabbcc30, 0x14
 	spka	0x40
 	l	%r7,0(%r5)
-	CHECK_REG %r7, 0xaabbcc30, 10
+	CHECK_REG %r7, 0xaabbcc30, 0x15
 	spka	0
 
 	/* With the fetch-protection bit, key 4 may not fetch either. */
 	la	%r4,0x38
 	SSK	%r4,%r5
+	CATCH	.Lr18
 	spka	0x40
-	EXPECT_PGM
-	l	%r7,0(%r5)
-	GOT_PGM 0x04, 11
+.Lx18:	l	%r7,0(%r5)
+	NOT_CAUGHT 0x18
+.Lr18:	CAUGHT	0x0004, 4, .Lx18+4, 0x19
 	/* Key 3 may do both. */
 	spka	0x30
 	st	%r8,0(%r5)
 	l	%r7,0(%r5)
-	CHECK_REG %r7, 0x5a5a5a5a, 13
+	CHECK_REG %r7, 0x5a5a5a5a, 0x1c
 	spka	0
 
 	/* TPROT: the key in bits 24-27 of the second-operand address. */
 	tprot	0(%r5),0x40(%r0)
-	CHECK_CC 2, 14
+	CHECK_CC 2, 0x20
 	tprot	0(%r5),0x30(%r0)
-	CHECK_CC 0, 15
+	CHECK_CC 0, 0x21
 	la	%r4,0x30
 	SSK	%r4,%r5
 	tprot	0(%r5),0x40(%r0)
-	CHECK_CC 1, 16
+	CHECK_CC 1, 0x22
 
-	/* Low-address protection (CR0 bit 3): no stores into 0-511. */
+	/* Low-address protection (CR0 bit 3): no stores into 0-511.  CATCH
+	 * and CAUGHT store there: it is switched on after the one and off
+	 * before the other. */
 	stctl	%c0,%c0,cr0_save-BASE(%r12)
 	l	%r1,cr0_save-BASE(%r12)
 	o	%r1,cr0_lap-BASE(%r12)
 	st	%r1,cr0_new-BASE(%r12)
+	CATCH	.Lr30
 	lctl	%c0,%c0,cr0_new-BASE(%r12)
-	EXPECT_PGM
-	mvi	0x1f0(%r0),0x55
-	GOT_PGM 0x04, 17
+.Lx30:	mvi	0x1f0(%r0),0x55
+	NOT_CAUGHT 0x30
+.Lr30:	lctl	%c0,%c0,cr0_save-BASE(%r12)
+	CAUGHT	0x0004, 4, .Lx30+4, 0x31
 	cli	0x1f0(%r0),0
 	be	1f-BASE(%r12)
-	TEST_FAIL 19
-1:	mvi	0x200(%r0),0x66			/* 512 is outside the protected range */
+	TEST_FAIL 0x34
+1:	lctl	%c0,%c0,cr0_new-BASE(%r12)
+	mvi	0x200(%r0),0x66			/* 512 is outside the protected range */
 	cli	0x200(%r0),0x66
 	be	1f-BASE(%r12)
-	TEST_FAIL 20
-1:	EXPECT_PGM
-	mvi	0x1ff(%r0),0x77			/* the store after it walks again */
-	GOT_PGM 0x04, 21
+	TEST_FAIL 0x35
+1:	lctl	%c0,%c0,cr0_save-BASE(%r12)
+	CATCH	.Lr38
+	lctl	%c0,%c0,cr0_new-BASE(%r12)
+.Lx38:	mvi	0x1ff(%r0),0x77			/* the last protected byte */
+	NOT_CAUGHT 0x38
+.Lr38:	lctl	%c0,%c0,cr0_save-BASE(%r12)
+	CAUGHT	0x0004, 4, .Lx38+4, 0x39
+	lctl	%c0,%c0,cr0_new-BASE(%r12)
 	tprot	0x100(%r0),0(%r0)
-	CHECK_CC 1, 23
+	CHECK_CC 1, 0x3c
 	lctl	%c0,%c0,cr0_save-BASE(%r12)
 	mvi	0x1f0(%r0),0x55
 	cli	0x1f0(%r0),0x55
 	be	1f-BASE(%r12)
-	TEST_FAIL 24
+	TEST_FAIL 0x3d
 1:
-	mvc	PSA_PGM_NEW(8,%r0),unexpected_pgm_psw-BASE(%r12)
 	PRINT	msg, msgend-msg
 	TEST_PASS
 
-pgm_handler:
-	mvc	pgm_code+2-BASE(2,%r12),PSA_PGM_CODE(%r0)
-	br	%r11
+	CHECK_ROUTINES
 
-	.align	8
-pgm_psw:	.long	0x00080000, pgm_handler
-unexpected_pgm_psw: .long WAIT_PSW_HI, WAIT_PSW_LO + 0xe1
-pgm_code:	.long	0
+	.align	4
 block:		.long	0x030000
 isk_init:	.long	0xaabbccff
 pattern:	.long	0x5a5a5a5a

@@ -41,8 +41,11 @@
 #define PSA_SVC_NEW  0x60
 #define PSA_PGM_NEW  0x68
 #define PSA_IO_NEW   0x78
+#define PSA_SVC_ILC  0x89
+#define PSA_SVC_CODE 0x8a
 #define PSA_PGM_ILC  0x8d
 #define PSA_PGM_CODE 0x8e
+#define PSA_TEA      0x90 /* translation-exception address; ESA/390: also the DXC */
 
 /* clang-format off */
 	.macro TEST_FAIL code
@@ -183,28 +186,52 @@ test_print:
 	bc	7,.Lfail-BASE(%r12)
 	.endm
 
-	/* Expect a program interruption: it resumes at resume. */
+	/* Expect a program interruption: it resumes at resume, in the
+	 * supervisor state with PSW key 0 and DAT off.  Uses r11. */
 	.macro CATCH resume
 	mvc	PSA_PGM_NEW(8,%r0),.Lcatch_psw-BASE(%r12)
 	la	%r11,\resume-BASE(%r12)
 	.endm
 
+	/* The same for a supervisor-call interruption. */
+	.macro CATCH_SVC resume
+	mvc	PSA_SVC_NEW(8,%r0),.Lcatch_psw-BASE(%r12)
+	la	%r11,\resume-BASE(%r12)
+	.endm
+
 	/* After it: the interruption code, the ILC and the old PSW's
-	 * instruction address (next); fail codes fc, fc+1, fc+2. */
+	 * instruction address (next); fail codes fc, fc+1, fc+2.  A blank
+	 * ilc or next is not checked (where the architecture leaves it
+	 * open).  Uses r0, r1 and r15. */
 	.macro CAUGHT code, ilc, next, fc
-	mvc	PSA_PGM_NEW(8,%r0),.Lnew_pgm-BASE(%r12)
-	clc	PSA_PGM_CODE(2,%r0),.Lcode\@-BASE(%r12)
+	CAUGHT_CLASS PSA_PGM_NEW, .Lnew_pgm, PSA_PGM_CODE, PSA_PGM_ILC, PSA_PGM_OLD, \code, \ilc, \next, \fc
+	.endm
+
+	/* The same after CATCH_SVC: the SVC's code, ILC and old PSW. */
+	.macro CAUGHT_SVC code, ilc, next, fc
+	CAUGHT_CLASS PSA_SVC_NEW, .Lnew_svc, PSA_SVC_CODE, PSA_SVC_ILC, PSA_SVC_OLD, \code, \ilc, \next, \fc
+	.endm
+
+	/* CAUGHT and its class's locations: restore the class's new PSW
+	 * (TEST_START's), then check the code, ILC and old PSW. */
+	.macro CAUGHT_CLASS new, new_psw, code_at, ilc_at, old_at, code, ilc, next, fc
+	mvc	\new(8,%r0),\new_psw-BASE(%r12)
+	clc	\code_at(2,%r0),.Lcode\@-BASE(%r12)
 	la	%r15,\fc
 	bc	7,.Lfail-BASE(%r12)
-	cli	PSA_PGM_ILC(%r0),\ilc
+	.ifnb \ilc
+	cli	\ilc_at(%r0),\ilc
 	la	%r15,\fc+1
 	bc	7,.Lfail-BASE(%r12)
-	l	%r0,PSA_PGM_OLD+4(%r0)
+	.endif
+	.ifnb \next
+	l	%r0,\old_at+4(%r0)
 	n	%r0,.Lamask-BASE(%r12)
 	la	%r1,\next-BASE(%r12)
 	cr	%r0,%r1
 	la	%r15,\fc+2
 	bc	7,.Lfail-BASE(%r12)
+	.endif
 	b	.Ldone\@-BASE(%r12)
 .Lcode\@:	.short \code
 .Ldone\@:
@@ -220,6 +247,30 @@ test_print:
 	cr	%r0,%r1
 	la	%r15,\fc+3
 	bc	7,.Lfail-BASE(%r12)
+	.endm
+
+	/* CAUGHT, and the word at real location 144 is word (fail code
+	 * fc+3): the translation-exception address of a segment- or
+	 * page-translation exception, or (ESA/390) the data-exception code
+	 * of a data exception, right-aligned in zeros. */
+	.macro CAUGHT_144 code, ilc, next, word, fc
+	CAUGHT	\code, \ilc, \next, \fc
+	clc	PSA_TEA(4,%r0),.Lword\@-BASE(%r12)
+	la	%r15,\fc+3
+	bc	7,.Lfail-BASE(%r12)
+	b	.Ldone\@-BASE(%r12)
+	.align	4
+.Lword\@:	.long \word
+.Ldone\@:
+	.endm
+
+	/* Switch DAT on or off (STOSM/STNSM; the old system mask goes to a
+	 * byte of CHECK_ROUTINES). */
+	.macro DAT_ON
+	stosm	.Lsysmask-BASE(%r12),0x04
+	.endm
+	.macro DAT_OFF
+	stnsm	.Lsysmask-BASE(%r12),0xfb
 	.endm
 
 	/* No interruption came: fail with code. */
@@ -242,6 +293,7 @@ test_print:
 .Lamask:	.long	0x00ffffff
 #endif
 .Lccmask:	.long	0x30
+.Lsysmask:	.byte	0
 	.endm
 
 	/* EBCDIC text: letters, digits and . , - ! = ( ) / (':' and ';' confuse gas); write '_'
