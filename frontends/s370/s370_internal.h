@@ -420,8 +420,7 @@ uint64_t s370_tod_now(S370CPU *cpu);
  * table mnemonic); returns the length. */
 unsigned s370_disas_one(const uint8_t *bytes, uint64_t pc, char *out, size_t outlen);
 
-/* ---------------------------------------------------------------- */
-/* Added by the "gaps" task (lead: review).                          */
+/* ---- data exceptions ---- */
 
 /* s370_interrupt.c: raise a data exception with data-exception code dxc
  * (PoO-390 §6 "Data-Exception Code (DXC)"): ESA/390 stores it at real
