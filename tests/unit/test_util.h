@@ -16,9 +16,9 @@
 static inline int test_run_doppel(const char *args, bool only_stderr, char *buf, size_t len)
 {
     char cmd[8192];
-    int len = snprintf(cmd, sizeof cmd, "%s %s %s", DOPPEL_BINARY, args,
-                       only_stderr ? "2>&1 >/dev/null </dev/null" : "</dev/null 2>&1");
-    cr_assert(len > 0 && (size_t)len < sizeof cmd, "doppel command line too long");
+    int cmd_len = snprintf(cmd, sizeof cmd, "%s %s %s", DOPPEL_BINARY, args,
+                           only_stderr ? "2>&1 >/dev/null </dev/null" : "</dev/null 2>&1");
+    cr_assert(cmd_len > 0 && (size_t)cmd_len < sizeof cmd, "doppel command line too long");
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     size_t n = fread(buf, 1, len - 1, p);
