@@ -29,45 +29,20 @@
 #define PSA      0u
 #define TRK3390  56832u
 
-static Machine M;
-static MemoryRegion root, ram;
-static AddressSpace as;
-static uint8_t keys[RAM_SIZE >> 11];
-static ChannelSubsystem *css;
-static IrqLine line;
-static char dir[64];
-static const ChannelIoOps *io = &channel_io_ops;
+#include "channel_world.h"
 
-static void line_handler(void *opaque, int n, int level)
-{
-    (void)opaque, (void)n, (void)level;
-}
+static char dir[64];
 
 static void setup(void)
 {
-    memset(&M, 0, sizeof M);
-    memory_region_init_container(&root, "system", UINT64_MAX);
-    cr_assert(memory_region_init_ram(&ram, "ram", RAM_SIZE));
-    memory_region_add_subregion(&root, 0, &ram, 0);
-    address_space_init(&as, &root, "memory");
-    M.as = &as;
-    memset(keys, 0, sizeof keys);
-    css = channel_subsystem_new(&M, false);
-    channel_subsystem_set_storage_keys(css, keys, RAM_SIZE);
-    machine_add_bus(&M, "channel", css);
-    irq_init(&line, line_handler, NULL, 0);
-    channel_subsystem_connect(css, &line);
+    channel_world_init(false);
     strcpy(dir, "/tmp/doppel-dasd-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
 }
 
 static void teardown(void)
 {
-    device_free_all(&M);
-    channel_subsystem_free(css);
-    address_space_destroy(&as);
-    memory_region_destroy(&ram);
-    memory_region_destroy(&root);
+    channel_world_fini();
     char cmd[96];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
