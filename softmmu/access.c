@@ -52,7 +52,7 @@ static bool writes_code(CPUState *cpu, const TlbEntry *e, unsigned mmu_idx, uint
 }
 
 /* [addr, addr + len) inside one page.  RAM is copied through the host
- * pointer; everything flagged (IO, ROM writes, code pages) goes through
+ * pointer; IO, ROM writes and writes reaching a code unit go through
  * physmem_access.  Watchpoint pages are plain RAM here for now. */
 static void access_in_page(CPUState *cpu, uint64_t addr, uint8_t *buf, uint64_t len,
                            MMUAccess access, unsigned mmu_idx)
