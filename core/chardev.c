@@ -60,7 +60,8 @@ struct Chardev {
     ChardevFrontend fe[2]; /* FOCUS_SERIAL, FOCUS_MONITOR */
     int focus;
     bool mux;
-    bool escape_pending; /* Ctrl-A seen */
+    bool escape_pending;               /* Ctrl-A seen */
+    ChardevFocusChanged monitor_focus; /* [monitor] Ctrl-A c notification */
 
     Chardev *next;
 };
@@ -259,10 +260,14 @@ static void mux_escape(Chardev *chr, uint8_t ch)
     case 'h':
     case '?': chardev_print(chr, mux_help_text); break;
     case 'c':
-        if (chr->fe[FOCUS_MONITOR].receive)
+        if (chr->fe[FOCUS_MONITOR].receive) {
             chr->focus = chr->focus == FOCUS_SERIAL ? FOCUS_MONITOR : FOCUS_SERIAL;
-        else
+            /* [monitor] so the monitor can print its prompt */
+            if (chr->monitor_focus)
+                chr->monitor_focus(chr->fe[FOCUS_MONITOR].opaque, chr->focus == FOCUS_MONITOR);
+        } else {
             chardev_print(chr, "\ndoppel: no monitor on this console yet\n");
+        }
         break;
     case 's': chardev_print(chr, "\ndoppel: Ctrl-A s (save disks) is not supported\n"); break;
     case 'a':
@@ -401,14 +406,26 @@ void chardev_set_handlers(Chardev *chr, ChardevCanReceive can_receive, ChardevRe
     chardev_deliver(chr);
 }
 
-void chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive, ChardevReceive receive,
+bool chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive, ChardevReceive receive,
                              void *opaque)
 {
-    if (!mux || !mux->mux) return;
+    if (!mux || !mux->mux) return false;
     ChardevFrontend *fe = &mux->fe[FOCUS_MONITOR];
     fe->can_receive = can_receive;
     fe->receive = receive;
     fe->opaque = opaque;
+    if (!receive) { /* [monitor] detached: nobody left to switch to */
+        mux->focus = FOCUS_SERIAL;
+        mux->monitor_focus = NULL;
+        fe->in_len = 0;
+    }
+    return true;
+}
+
+/* [monitor] */
+void chardev_mux_set_monitor_focus(Chardev *mux, ChardevFocusChanged focus_changed)
+{
+    if (mux && mux->mux) mux->monitor_focus = focus_changed;
 }
 
 size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)

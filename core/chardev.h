@@ -51,10 +51,17 @@ void chardev_accept_input(Chardev *chr);
  * On a mux this runs the Ctrl-A escape handling (tests feed it directly). */
 void chardev_input(Chardev *chr, const uint8_t *buf, size_t len);
 
-/* The monitor (a later issue) registers itself as the mux's second
- * frontend; Ctrl-A c switches focus between serial and monitor. */
-void chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive, ChardevReceive receive,
+/* The monitor (core/monitor.h) registers itself as the mux's second
+ * frontend; Ctrl-A c switches focus between serial and monitor.  Returns
+ * false, changing nothing, when mux is not a mux.  NULL handlers detach
+ * the monitor (the focus goes back to the serial port). */
+bool chardev_mux_set_monitor(Chardev *mux, ChardevCanReceive can_receive, ChardevReceive receive,
                              void *opaque);
+/* [monitor] Told (with the monitor's opaque) when Ctrl-A c gives the
+ * monitor the focus (true) or takes it away (false), so that it can show
+ * its banner and prompt. */
+typedef void (*ChardevFocusChanged)(void *opaque, bool focused);
+void chardev_mux_set_monitor_focus(Chardev *mux, ChardevFocusChanged focus_changed);
 
 /* Restore the terminal (also done by atexit and fatal-signal handlers). */
 void chardev_restore_terminal(void);

@@ -160,6 +160,7 @@ typedef struct CPUStats {
     uint64_t tb_linked;
     uint64_t exceptions;
     uint64_t interrupts;
+    uint64_t interp_insns; /* guest instructions of TBs the interpreter entered */
 } CPUStats;
 
 /* Temp slots for the interpreter live inside the cpu state so every
@@ -191,6 +192,9 @@ typedef struct CPUState {
     jmp_buf jmp_env;
 
     uint64_t icount; /* guest instructions executed (approx. per TB) */
+    /* The interpreter hands a TB to the JIT when its exec_count reaches
+     * this (UINT64_MAX: never). */
+    uint64_t jit_threshold;
     CPUStats stats;
     struct TranslationBlock **jmp_cache; /* TB_JMP_CACHE_SIZE entries */
 

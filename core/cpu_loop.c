@@ -8,8 +8,10 @@
 #include <stdlib.h>
 
 #include "backends/interp/interp.h"
+#include "backends/llvm/jit.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/options.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
 
@@ -101,6 +103,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
     tb->insn_data = tb_collect_insn_data(b, &tb->icount);
     tb->ir = b;
     tb->interp_code = interp_lower(b);
+    Jit *jit = cpu->machine ? cpu->machine->jit : NULL;
     tb->interp_free = interp_code_free;
     if (log_enabled(LOG_OUT_ASM)) interp_code_print(tb->interp_code, log_stream());
     cpu->stats.tb_translated++;
@@ -113,6 +116,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
         memory_mark_code(cpu->as, tb->phys_pc, tb->size_first);
         if (tb->page_addr[1] != (uint64_t)-1)
             memory_mark_code(cpu->as, tb->page_addr[1], tb->size - tb->size_first);
+        if (jit) jit_tb_translated(jit, cpu, tb);
     }
     return tb;
 }
@@ -233,9 +237,30 @@ static void cpu_loop_unwind(CPUState *cpu)
     }
 }
 
+/* Run tb, then whatever the interpreter hands over: a chained TB that
+ * has native code, or one that just became hot. */
+static InterpExit cpu_tb_run(CPUState *cpu, TranslationBlock *tb)
+{
+    Jit *jit = cpu->machine ? cpu->machine->jit : NULL;
+    for (;;) {
+        InterpExit e;
+        if (atomic_load_explicit(&tb->native, memory_order_relaxed)) {
+            JitExit je = jit_exec(cpu, tb);
+            e = (InterpExit){.last_tb = je.last_tb, .slot = je.slot, .code = je.code};
+        } else {
+            e = interp_exec(cpu, tb);
+        }
+        cpu->stats.tb_executed++;
+        if (!e.next) return e;
+        if (e.hot && jit) jit_tb_hot(jit, cpu, e.next);
+        tb = e.next;
+    }
+}
+
 int cpu_exec(CPUState *cpu, uint64_t max_insns)
 {
     TbCache *cache = cpu_tb_cache(cpu);
+    Jit *jit = cpu->machine ? cpu->machine->jit : NULL;
 
     if (cpu->halted) {
         if (!cpu->arch->has_work(cpu)) return EXCP_HALTED;
@@ -254,7 +279,9 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
 
     for (;;) {
         if (last_tb && last_tb->invalid) last_tb = NULL;
-        tb_reclaim(cache); /* safe: no TB is running, and last_tb is live */
+        /* Safe point: no TB is running, and last_tb is live. */
+        if (jit) jit_safe_point(jit);
+        tb_reclaim(cache);
         if (cpu->exception_index != EXCP_NONE) {
             if (cpu->exception_index >= EXCP_INTERRUPT) {
                 int r = cpu->exception_index;
@@ -281,8 +308,7 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
         if (log_enabled(LOG_CPU)) cpu->arch->dump_state(cpu, log_stream());
         LOG_MASK(LOG_EXEC, "Trace %d: pc=0x%llx\n", cpu->cpu_index, (unsigned long long)tb->pc);
 
-        InterpExit e = interp_exec(cpu, tb);
-        cpu->stats.tb_executed++;
+        InterpExit e = cpu_tb_run(cpu, tb);
         cpu->current_tb = NULL;
         if (tb->cflags & CF_NOCACHE) tb_invalidate(cache, tb);
         last_tb = e.slot >= 0 ? e.last_tb : NULL;
@@ -292,4 +318,26 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
             last_tb = NULL;
         }
     }
+}
+
+bool cpu_loop_setup_accel(Machine *m, char *err, size_t errlen)
+{
+    const Options *o = m->opts;
+    if (!o || (o->accel != ACCEL_JIT && o->accel != ACCEL_DEFAULT)) return true;
+    JitOptions jo = {
+        .threshold = o->jit_threshold ? o->jit_threshold : JIT_DEFAULT_THRESHOLD,
+        .cache_size = o->jit_cache_size ? o->jit_cache_size : JIT_DEFAULT_CACHE_SIZE,
+        .sync = o->jit_sync,
+    };
+    m->jit = jit_create(&jo, m->tb_cache, err, errlen);
+    if (!m->jit) return false;
+    for (int i = 0; i < m->ncpus; i++)
+        m->cpus[i]->jit_threshold = jit_threshold(m->jit);
+    return true;
+}
+
+void cpu_loop_teardown_accel(Machine *m)
+{
+    jit_destroy(m->jit);
+    m->jit = NULL;
 }

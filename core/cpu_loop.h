@@ -5,6 +5,8 @@
 #ifndef DOPPEL_CPU_LOOP_H
 #define DOPPEL_CPU_LOOP_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/cpu.h"
@@ -21,5 +23,11 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns);
  * unless cflags has CF_NOCACHE.  May raise the guest's fetch fault. */
 TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags);
+
+/* The machine's accelerator beyond the interpreter (-accel jit: the LLVM
+ * tier), once its cpus exist.  False with one line in err. */
+struct Machine;
+bool cpu_loop_setup_accel(struct Machine *m, char *err, size_t errlen);
+void cpu_loop_teardown_accel(struct Machine *m);
 
 #endif

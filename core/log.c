@@ -27,6 +27,7 @@ static const struct {
     {"guest_errors", LOG_GUEST_ERRORS, "invalid guest accesses and bad device programming"},
     {"page", LOG_PAGE, "code page tracking and invalidation"},
     {"tb", LOG_TB, "translation block cache events"},
+    {"jit", LOG_JIT, "LLVM regions: formation, compile times, installation, retirement"},
     {"nochain", LOG_NOCHAIN, "do not chain translated blocks (with exec: see every block)"},
 };
 

@@ -31,6 +31,7 @@ enum {
     LOG_PAGE = 1u << 10,        /* code page tracking */
     LOG_TB = 1u << 11,          /* TB cache events */
     LOG_NOCHAIN = 1u << 12,     /* not a log: disables TB chaining */
+    LOG_JIT = 1u << 13,         /* tier-1 region formation, compile times, installs */
 };
 
 /* The enabled categories (the logger registry); read via log_enabled. */

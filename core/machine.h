@@ -54,6 +54,7 @@ struct Machine {
     struct MemoryRegion *system_memory; /* root of the physical map */
     struct AddressSpace *as;
     struct TbCache *tb_cache;
+    struct Jit *jit; /* tier 1 (-accel jit), or NULL: interpreter only */
     struct EventLoop *loop;
     struct Clocks *clocks;
     struct Device *devices; /* every realized device, in creation order */

@@ -11,17 +11,17 @@
 #include "core/hercules_cnf.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/monitor.h"
 #include "core/options.h"
 
-/* Accelerators that exist today: the interpreter tier.  The LLVM tier
- * (jit, the default) and KVM land with their issues. */
+/* Accelerators that exist today: the interpreter and the LLVM tier (jit,
+ * the default).  KVM lands with the PC machine. */
 static bool main_check_accel(const Options *o)
 {
     switch (o->accel) {
     case ACCEL_DEFAULT:
     case ACCEL_INTERP:
-    case ACCEL_JIT: /* jit = interpreter + LLVM; runs on the interpreter until tier 1 lands */
-        return true;
+    case ACCEL_JIT: /* interpreter + LLVM regions (backends/llvm/jit.h) */ return true;
     case ACCEL_KVM:
         fprintf(stderr, "doppel: -accel kvm: not supported yet (lands with the PC machine)\n");
         return false;
@@ -109,11 +109,21 @@ int main(int argc, char **argv)
         options_free(&o);
         return 1;
     }
+    char mon_err[256]; /* [monitor] -monitor, or the serial port's Ctrl-A c */
+    Monitor *mon = monitor_create(m, mon_err, sizeof mon_err);
+    if (!mon && mon_err[0]) {
+        fprintf(stderr, "doppel: %s\n", mon_err);
+        machine_destroy(m);
+        log_close();
+        options_free(&o);
+        return 1;
+    }
     if (o.start_stopped)
         for (int i = 0; i < m->ncpus; i++)
             m->cpus[i]->stopped = true;
 
     int status = machine_run(m);
+    monitor_free(mon); /* [monitor] before the event loop goes */
     machine_destroy(m);
     chardev_restore_terminal();
     log_close();

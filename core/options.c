@@ -58,11 +58,9 @@ static const struct {
     UNSUPPORTED("-vnc", NULL, "VNC is not planned yet"),
     UNSUPPORTED("-serial", "tcp:", "socket chardevs land with the monitor"),
     UNSUPPORTED("-serial", "unix:", "socket chardevs land with the monitor"),
-    UNSUPPORTED("-monitor", NULL, "the monitor lands in a later issue"),
     UNSUPPORTED("-qmp", NULL, "QMP lands with the monitor"),
     UNSUPPORTED("-gdb", NULL, "the gdbstub lands in a later issue"),
     UNSUPPORTED("-s", NULL, "the gdbstub lands in a later issue"),
-    UNSUPPORTED("-S", NULL, "starting stopped needs the monitor or gdbstub to continue"),
     UNSUPPORTED("-snapshot", NULL, "snapshots land with the block layer"),
     UNSUPPORTED("-loadvm", NULL, "snapshots land with the block layer"),
     UNSUPPORTED("-accel", "kvm", "the KVM accelerator lands with the PC machine"),
@@ -630,17 +628,45 @@ static int opt_accel(ParseCtx *c, const char *arg)
 {
     KeyValList l;
     keyval_split(arg, &l);
-    const KeyVal *kv = &l.items[0];
-    int rc;
-    if (!kv->value)
-        rc = set_accel(c, kv->key, &c->o->uses[c->o->nuses - 1]);
-    else if (strcmp(kv->key, "accel") == 0)
-        rc = set_accel(c, kv->value, &c->o->uses[c->o->nuses - 1]);
-    else
-        rc = unknown_key(c, kv);
-    if (rc == OPT_OK && l.n > 1) rc = unknown_key(c, &l.items[1]);
+    int rc = OPT_OK;
+    bool have_sync = false;
+    for (int i = 0; i < l.n && rc == OPT_OK; i++) {
+        const KeyVal *kv = &l.items[i];
+        if (i == 0 && !kv->value) {
+            rc = set_accel(c, kv->key, &c->o->uses[c->o->nuses - 1]);
+        } else if (strcmp(kv->key, "accel") == 0 && kv->value) {
+            rc = set_accel(c, kv->value, &c->o->uses[c->o->nuses - 1]);
+        } else if (strcmp(kv->key, "sync") == 0) {
+            rc = parse_onoff(c, "sync", kv->value, &c->o->jit_sync);
+            have_sync = true;
+        } else {
+            rc = unknown_key(c, kv);
+        }
+    }
+    if (rc == OPT_OK && have_sync && c->o->accel != ACCEL_JIT)
+        rc = opt_error(c, "sync= applies only to -accel jit");
     keyval_free(&l);
     return rc;
+}
+
+static int opt_jit_threshold(ParseCtx *c, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (!*arg || *end || errno || v == 0 || arg[0] == '-')
+        return opt_error(c, "invalid threshold '%s' (expected a number of executions >= 1)", arg);
+    c->o->jit_threshold = v;
+    return OPT_OK;
+}
+
+static int opt_jit_cache_size(ParseCtx *c, const char *arg)
+{
+    uint64_t bytes;
+    if (!parse_size(arg, 1ull << 20, &bytes) || bytes < (1u << 20))
+        return opt_error(c, "invalid size '%s' (expected at least 1M, e.g. 64M)", arg);
+    c->o->jit_cache_size = bytes;
+    return OPT_OK;
 }
 
 static int opt_name(ParseCtx *c, const char *arg)
@@ -783,7 +809,12 @@ static const OptionDef option_table[] = {
      "virtual time from instructions executed (keys: shift align sleep)"},
     {"snapshot", NULL, NULL, opt_snapshot, "write disk changes to a temporary overlay"},
     {"loadvm", NULL, "name", opt_loadvm, "start from a saved snapshot"},
-    {"accel", NULL, "name", opt_accel, "accelerator: interp, jit (default) or kvm"},
+    {"accel", NULL, "name[,sync=on]", opt_accel,
+     "accelerator: interp, jit (default) or kvm; jit,sync=on compiles every block first"},
+    {"jit-threshold", NULL, "n", opt_jit_threshold,
+     "jit: executions before a block is compiled (default 1000)"},
+    {"jit-cache-size", NULL, "size", opt_jit_cache_size,
+     "jit: host code kept before compiled regions are flushed (default 64M)"},
     {"no-reboot", NULL, NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, NULL, opt_no_shutdown, "stop instead of exiting at guest shutdown"},
     {"name", NULL, "string", opt_name, "guest name"},
@@ -828,6 +859,23 @@ static void record_use(Options *o, const OptionDef *d, const char *arg)
     o->nuses++;
 }
 
+/* [monitor] The boards put the first serial port on mon:stdio unless
+ * -serial says otherwise.  With -monitor and no -serial, the port follows
+ * the monitor as QEMU's would: -monitor mon:X shares X with it (Ctrl-A c),
+ * and a monitor alone on stdio leaves the port on null (QEMU: a hidden
+ * virtual console). */
+static void options_monitor_serial_default(Options *o)
+{
+    if (!o->monitor || o->nserials) return;
+    const char *serial = strncmp(o->monitor, "mon:", 4) == 0 ? o->monitor
+                         : strcmp(o->monitor, "stdio") == 0  ? "null"
+                                                             : NULL;
+    if (!serial) return;
+    o->serials = malloc(sizeof *o->serials);
+    o->serials[0] = strdup(serial);
+    o->nserials = 1;
+}
+
 int options_parse_stream(int argc, char **argv, Options *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
@@ -868,6 +916,7 @@ int options_parse_stream(int argc, char **argv, Options *o, FILE *out, FILE *err
         record_use(o, option_lookup("accel"), o->machine_accel);
         rc = set_accel(&c, o->machine_accel, &o->uses[o->nuses - 1]);
     }
+    if (rc == OPT_OK) options_monitor_serial_default(o); /* [monitor] */
     if (rc != OPT_OK) options_free(o);
     return rc;
 }

@@ -104,6 +104,9 @@ typedef struct Options {
     bool snapshot;
     char *loadvm;
     AccelKind accel;
+    bool jit_sync;           /* -accel jit,sync=on */
+    uint64_t jit_threshold;  /* -jit-threshold; 0 = the default */
+    uint64_t jit_cache_size; /* -jit-cache-size in bytes; 0 = the default */
     bool no_reboot, no_shutdown;
     char *name;
     char *rtc;

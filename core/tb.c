@@ -6,6 +6,7 @@
  */
 #include "core/tb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct TbCache {
     uint64_t invalidated, flushes;
     CPUState *cpus[TB_CACHE_MAX_CPUS];
     unsigned ncpus;
+    void (*jit_invalidated)(void *opaque, TranslationBlock *tb);
+    void *jit_opaque;
 };
 
 static void *tb_xcalloc(size_t n, size_t size)
@@ -107,6 +110,11 @@ void tb_cache_add_cpu(TbCache *c, CPUState *cpu)
 TranslationBlock *tb_alloc(void)
 {
     TranslationBlock *tb = tb_xcalloc(1, sizeof(*tb));
+    /* Native exit values keep flags in the low four bits (jit_region.h). */
+    if ((uintptr_t)tb & 15) {
+        fprintf(stderr, "doppel: TB allocation not 16-byte aligned\n");
+        abort();
+    }
     tb->page_addr[0] = tb->page_addr[1] = (uint64_t)-1;
     return tb;
 }
@@ -297,8 +305,17 @@ static void tb_jmp_cache_remove(TbCache *c, TranslationBlock *tb)
             c->cpus[i]->jmp_cache[h] = NULL;
 }
 
+void tb_cache_set_jit_hook(TbCache *c, void (*invalidated)(void *opaque, TranslationBlock *tb),
+                           void *opaque)
+{
+    c->jit_invalidated = invalidated;
+    c->jit_opaque = opaque;
+}
+
 static void tb_bury(TbCache *c, TranslationBlock *tb)
 {
+    if (c->jit_invalidated && (tb->jit_regions || tb->jit_refs))
+        c->jit_invalidated(c->jit_opaque, tb);
     tb->invalid = true;
     tb->dead_next = c->dead;
     c->dead = tb;
@@ -411,7 +428,14 @@ void tb_reclaim(TbCache *c)
     c->dead = NULL;
     while (tb) {
         TranslationBlock *next = tb->dead_next;
-        tb_free(tb);
+        if (tb->jit_refs) {
+            /* A compile job still names it: keep it buried until the JIT
+             * has finished with the job. */
+            tb->dead_next = c->dead;
+            c->dead = tb;
+        } else {
+            tb_free(tb);
+        }
         tb = next;
     }
 }

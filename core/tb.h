@@ -50,8 +50,14 @@ struct TranslationBlock {
     IrBlock *ir;       /* the record both tiers consume */
     void *interp_code; /* backends/interp bytecode */
     void (*interp_free)(void *);
-    _Atomic(void *) native; /* tier-1 entry, installed by the compile thread */
-    atomic_uint_fast64_t exec_count;
+    uint64_t exec_count; /* interpreter entries (tier-1 threshold) */
+
+    /* Tier 1 (backends/llvm/jit.c), touched only on the vCPU thread. */
+    _Atomic(void *) native; /* entry of the compiled region headed here, or NULL */
+    void *jit_regions;      /* the JIT's list of installed regions holding this TB */
+    uint32_t jit_refs;      /* pending compile jobs holding it: tb_reclaim keeps it */
+    uint8_t jit_state;      /* the JIT's: queued, compiled, ... */
+    uint8_t jit_recompiles; /* regions headed here that were retired */
 
     TranslationBlock *jmp_dest[2]; /* linked successors */
     TbLink *incoming;              /* TBs linked to this one */
@@ -110,6 +116,12 @@ void tb_flush(TbCache *c);
 void tb_reclaim(TbCache *c);
 /* Every cpu's jump cache that must be cleared on invalidation. */
 void tb_cache_add_cpu(TbCache *c, CPUState *cpu);
+
+/* The JIT's hook: invalidated runs for every TB that tb_invalidate or
+ * tb_flush buries while it has jit_regions or jit_refs set; a TB with jit_refs is freed only once
+ * they drop to zero (the JIT calls tb_reclaim again then). */
+void tb_cache_set_jit_hook(TbCache *c, void (*invalidated)(void *opaque, TranslationBlock *tb),
+                           void *opaque);
 
 typedef struct TbCacheStats {
     uint64_t live, invalidated, flushes, hash_buckets, code_pages;

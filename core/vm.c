@@ -72,6 +72,12 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
         machine_destroy(m);
         return NULL;
     }
+    char err[200];
+    if (!cpu_loop_setup_accel(m, err, sizeof err)) {
+        fprintf(stderr, "doppel: -accel jit: %s\n", err);
+        machine_destroy(m);
+        return NULL;
+    }
     machine_reset(m);
     return m;
 }
@@ -180,6 +186,7 @@ void machine_destroy(Machine *m)
     if (!m) return;
     device_free_all(m);
     if (m->mc->finalize) m->mc->finalize(m);
+    cpu_loop_teardown_accel(m); /* before the TBs its regions name */
     tb_cache_free(m->tb_cache); /* before the cpus: it clears their jump caches */
     if (m->as) address_space_destroy(m->as);
     free(m->as);

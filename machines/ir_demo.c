@@ -93,6 +93,7 @@ static bool ir_demo_init(Machine *m)
         fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
         return false;
     }
+    if (chr) chardev_set_id(chr, "serial0"); /* the monitor shares it */
     if (!uart16550_create(m, m->system_memory, IRDEMO_UART_BASE, 0, NULL, chr)) return false;
     if (!test_exit_create(m, m->system_memory, IRDEMO_EXIT_BASE)) return false;
 

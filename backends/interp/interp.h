@@ -9,6 +9,7 @@
 #ifndef DOPPEL_INTERP_H
 #define DOPPEL_INTERP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,10 +30,16 @@ typedef struct InterpExit {
     TranslationBlock *last_tb; /* the TB whose exit was taken */
     int slot;                  /* 0/1: an unlinked goto_tb; -1 otherwise */
     int code;                  /* IrExitCode for exit_tb; IR_EXIT_NORMAL else */
+    /* Not NULL: the chain reached this TB, which the caller must run next
+     * (it has native code, or hot is set: its exec_count just reached
+     * cpu->jit_threshold).  last_tb/slot/code are then unused. */
+    TranslationBlock *next;
+    bool hot;
 } InterpExit;
 
 /* Run tb and the TBs chained from it until an exit back to the loop:
- * an unlinked goto_tb, a goto_ptr miss, exit_tb, or cpu->exit_request.
+ * an unlinked goto_tb, a goto_ptr miss, exit_tb, cpu->exit_request, or a
+ * chained TB for tier 1 (InterpExit.next).
  * Sets cpu->current_tb while a TB runs.  Faults longjmp to cpu->jmp_env
  * (set up by the caller) with cpu->fault_insn identifying the instruction. */
 InterpExit interp_exec(CPUState *cpu, TranslationBlock *tb);

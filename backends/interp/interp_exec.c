@@ -298,7 +298,7 @@ __attribute__((noinline, noclone)) static InterpExit interp_run(CPUState *cpu, T
 #undef HANDLER_ADDR
     if (table) {
         *table = handlers;
-        return (InterpExit){NULL, -1, IR_EXIT_NORMAL};
+        return (InterpExit){.slot = -1};
     }
 
     char *const env = (char *)cpu;
@@ -306,9 +306,13 @@ __attribute__((noinline, noclone)) static InterpExit interp_run(CPUState *cpu, T
     cpu->interp_frame[INTERP_SLOT_ENV] = (uint64_t)(uintptr_t)cpu;
 
 enter_tb:
+    if (__builtin_expect(atomic_load_explicit(&tb->native, memory_order_relaxed) != NULL, 0))
+        return (InterpExit){.next = tb, .slot = -1};
+    if (__builtin_expect(++tb->exec_count == cpu->jit_threshold, 0))
+        return (InterpExit){.next = tb, .slot = -1, .hot = true};
     cpu->current_tb = tb;
-    atomic_fetch_add_explicit(&tb->exec_count, 1, memory_order_relaxed);
     cpu->icount += tb->icount;
+    cpu->stats.interp_insns += tb->icount;
     insn = ((const InterpCode *)tb->interp_code)->insns;
     goto * insn->handler;
 
@@ -453,7 +457,7 @@ do_goto_tb : {
         tb = next;
         goto enter_tb;
     }
-    return (InterpExit){tb, (int)slot, IR_EXIT_NORMAL};
+    return (InterpExit){.last_tb = tb, .slot = (int)slot};
 }
 do_goto_ptr : {
     /* No jump cache (a bare test cpu): always back to the caller. */
@@ -464,10 +468,10 @@ do_goto_ptr : {
         tb = next;
         goto enter_tb;
     }
-    return (InterpExit){tb, -1, IR_EXIT_NORMAL};
+    return (InterpExit){.last_tb = tb, .slot = -1};
 }
 do_exit_tb:
-    return (InterpExit){tb, -1, (int)O(0)};
+    return (InterpExit){.last_tb = tb, .slot = -1, .code = (int)O(0)};
 }
 
 const void *const *interp_handler_table(void)

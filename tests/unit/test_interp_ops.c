@@ -763,7 +763,7 @@ Test(interp_ops, exits_and_counters)
         cr_assert_eq(tc->last_exit.slot, -1);
         cr_assert_eq(tc->last_exit.last_tb, &tc->tb);
         cr_assert_eq(tc->cpu.icount, icount + 2);
-        cr_assert_eq(atomic_load(&tc->tb.exec_count), 1u);
+        cr_assert_eq(tc->tb.exec_count, 1u);
         cr_assert_eq(tc->cpu.current_tb, NULL);
     }
     for (unsigned slot = 0; slot < 2; slot++) {

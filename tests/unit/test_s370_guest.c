@@ -1,9 +1,9 @@
 /*
  * The S/370 and ESA/390 guest tests (tests/guest/s370): every deck the
- * build made is IPL'd on its machine under each accelerator; it must end
- * in a disabled wait with code 0, and, where the test has a .expected
- * file, print exactly that on the 3215 console.  A test's .args file adds
- * doppel arguments (see README.md).
+ * build made is IPL'd on its machine under each accelerator mode; it must
+ * end in a disabled wait with code 0, and, where the test has a .expected
+ * file, print exactly that on the 3215 console, so every mode gives the
+ * same result.  A test's .args file adds doppel arguments (see README.md).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -15,32 +15,59 @@
 
 #include "test_util.h"
 
+/* The accelerator modes every deck runs under: the interpreter alone;
+ * every TB compiled by LLVM before it first runs (deterministic); and
+ * asynchronous regions, with a threshold low enough that regions are
+ * installed while even short decks run, and with the default threshold.
+ * tag names the run's console file. */
+typedef struct GuestMode {
+    const char *name, *tag, *args;
+} GuestMode;
+
+static const GuestMode guest_modes[] = {
+    {"interp", "interp", "-accel interp"},
+    {"jit,sync=on", "jit-sync", "-accel jit,sync=on"},
+    {"jit -jit-threshold 5", "jit-t5", "-accel jit -jit-threshold 5"},
+    {"jit", "jit", "-accel jit"},
+};
+#define GUEST_NMODES (sizeof guest_modes / sizeof guest_modes[0])
+
 typedef struct GuestDeck {
     char name[64];
-    char accel[16];
+    unsigned mode; /* index in guest_modes */
 } GuestDeck;
-
-static const char *const guest_accels[] = {"interp", "jit"};
 
 static int deck_compare(const void *a, const void *b)
 {
-    return strcmp(((const GuestDeck *)a)->name, ((const GuestDeck *)b)->name);
+    const GuestDeck *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (int)x->mode - (int)y->mode;
+}
+
+/* Whether the directory entry name is a test's deck: name.deck, not the
+ * demo. */
+static bool deck_file(const char *name)
+{
+    size_t len = strlen(name);
+    return len >= 6 && len - 5 < 64 && !strcmp(name + len - 5, ".deck") &&
+           strncmp(name, "s370-demo", 9);
 }
 
 ParameterizedTestParameters(s370_guest, run)
 {
     DIR *dir = opendir(DOPPEL_S370_GUEST_DIR);
-    size_t n = 0, cap = 64;
-    GuestDeck *decks = cr_malloc(cap * sizeof *decks);
+    size_t n = 0, cap = 0;
     struct dirent *e;
-    while (dir && (e = readdir(dir))) {
-        size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".deck") || len - 5 >= 64) continue;
-        if (!strncmp(e->d_name, "s370-demo", 9)) continue;
-        for (size_t a = 0; a < sizeof guest_accels / sizeof guest_accels[0] && n < cap; a++) {
+    while (dir && (e = readdir(dir)))
+        cap += deck_file(e->d_name) ? GUEST_NMODES : 0;
+    GuestDeck *decks = cr_malloc((cap ? cap : 1) * sizeof *decks);
+    if (dir) rewinddir(dir);
+    while (dir && (e = readdir(dir)) && n + GUEST_NMODES <= cap) {
+        if (!deck_file(e->d_name)) continue;
+        for (unsigned m = 0; m < GUEST_NMODES; m++) {
             memset(&decks[n], 0, sizeof decks[n]);
-            memcpy(decks[n].name, e->d_name, len - 5);
-            snprintf(decks[n].accel, sizeof decks[n].accel, "%s", guest_accels[a]);
+            memcpy(decks[n].name, e->d_name, strlen(e->d_name) - 5);
+            decks[n].mode = m;
             n++;
         }
     }
@@ -128,10 +155,11 @@ ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
 {
     char console[200], args[2048], out[8192], expected_path[512], args_path[512];
     char tmpdir[] = "/tmp/doppel-s370-args-XXXXXX";
-    snprintf(console, sizeof console, "/tmp/doppel-s370-%s-%s-%d.out", deck->name, deck->accel,
+    const GuestMode *mode = &guest_modes[deck->mode];
+    snprintf(console, sizeof console, "/tmp/doppel-s370-%s-%s-%d.out", deck->name, mode->tag,
              (int)getpid());
-    snprintf(args, sizeof args, "-M %s -accel %s -nographic -serial file:%s -kernel %s/%s.deck",
-             deck_is_esa(deck->name) ? "s390" : "s370", deck->accel, console, DOPPEL_S370_GUEST_DIR,
+    snprintf(args, sizeof args, "-M %s %s -nographic -serial file:%s -kernel %s/%s.deck",
+             deck_is_esa(deck->name) ? "s390" : "s370", mode->args, console, DOPPEL_S370_GUEST_DIR,
              deck->name);
     deck_args_path(deck->name, args_path, sizeof args_path);
     bool extra = access(args_path, R_OK) == 0;
@@ -144,7 +172,7 @@ ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
     }
     int status = test_run_doppel(args, false, out, sizeof out);
     if (extra) deck_remove_tmpdir(tmpdir);
-    cr_expect_eq(status, 0, "%s (%s): exit status %d (0x%x), output:\n%s", deck->name, deck->accel,
+    cr_expect_eq(status, 0, "%s (%s): exit status %d (0x%x), output:\n%s", deck->name, mode->name,
                  status, status, out);
     snprintf(expected_path, sizeof expected_path, "%s/tests/guest/s370/%s.expected",
              DOPPEL_SOURCE_DIR, deck->name);
@@ -152,7 +180,7 @@ ParameterizedTest(GuestDeck *deck, s370_guest, run, .timeout = 120)
         static char got[65536], want[65536];
         test_read_file(console, got, sizeof got);
         test_read_file(expected_path, want, sizeof want);
-        cr_expect_str_eq(got, want, "%s (%s): console output differs", deck->name, deck->accel);
+        cr_expect_str_eq(got, want, "%s (%s): console output differs", deck->name, mode->name);
     }
     unlink(console);
 }

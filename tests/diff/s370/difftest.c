@@ -109,6 +109,9 @@ static void count_interruption(Totals *t, const DiffIns *in, unsigned code)
 /* ---------------------------------------------------------------- */
 /* Processes.                                                        */
 
+/* Extra Hercules runs when its display of the results comes out cut. */
+#define HERCULES_RETRIES 2
+
 typedef struct Child {
     pid_t pid;
     int status; /* exit status, or -1: killed, timed out or not started */
@@ -576,6 +579,13 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
         ok = false;
     }
     hres = calloc(1, len);
+    /* Hercules' logger can drop the end of the display when "quit" comes
+     * while the host is busy: run Hercules alone again before giving up. */
+    for (int retry = 0; ok && retry < HERCULES_RETRIES && !parse_hercules_dump(hlog, hres, len);
+         retry++) {
+        c[1] = spawn(herc, hlog, NULL, dir, env);
+        wait_all(&c[1], 1, RUN_TIMEOUT_S);
+    }
     if (ok && !parse_hercules_dump(hlog, hres, len)) {
         printf("seed %lu: Hercules' display of the results is incomplete (%s)\n", seed, hlog);
         ok = false;

@@ -91,7 +91,9 @@ wait_interval:	.long	0x010a0000, .Lafter_interval
 tod1:		.quad	0
 tod2:		.quad	0
 ckc:		.quad	0
-cpu_timer:	.quad	0x3e8000		/* 1000 us: bit 51 is 1 us */
+cpu_timer:	.quad	0xc350000		/* 50 ms (bit 51 is 1 us): it must not run out
+					 * before STPT, even when the block holding
+					 * STPT is compiled first (jit,sync=on) */
 one_ms:		.long	0x3e8000
 one:		.long	1
 ext_code:	.long	0
