@@ -116,6 +116,7 @@ TranslationBlock *tb_alloc(void)
         abort();
     }
     tb->page_addr[0] = tb->page_addr[1] = (uint64_t)-1;
+    tb->ptr_hint_pc = UINT64_MAX;
     return tb;
 }
 

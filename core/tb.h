@@ -50,7 +50,8 @@ struct TranslationBlock {
     IrBlock *ir;       /* the record both tiers consume */
     void *interp_code; /* backends/interp bytecode */
     void (*interp_free)(void *);
-    uint64_t exec_count; /* interpreter entries (tier-1 threshold) */
+    uint64_t exec_count;  /* interpreter entries (tier-1 threshold) */
+    uint64_t ptr_hint_pc; /* pc its goto_ptr last chained to (regions); UINT64_MAX: none */
 
     /* Tier 1 (backends/llvm/jit.c), touched only on the vCPU thread. */
     _Atomic(void *) native; /* entry of the compiled region headed here, or NULL */

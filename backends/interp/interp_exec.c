@@ -464,6 +464,7 @@ do_goto_ptr : {
     /* A run-once (CF_NOCACHE) block goes back to the loop, which frees it. */
     TranslationBlock *next =
         cpu->jmp_cache && !(tb->cflags & CF_NOCACHE) ? tb_lookup_jmp_cache(cpu) : NULL;
+    if (next) tb->ptr_hint_pc = next->pc; /* where loops go: regions follow it */
     if (next && chain_allowed(cpu)) {
         tb = next;
         goto enter_tb;

@@ -463,12 +463,26 @@ static bool jit_tb_compilable(const TranslationBlock *tb)
     return tb && !tb->invalid && !(tb->cflags & CF_NOCACHE) && tb->ir;
 }
 
+/* The TB tb's goto_ptr last chained to, when it is on tb's guest page
+ * (so the same mapping; ir/README.md: only the pc differs). */
+static TranslationBlock *jit_ptr_successor(Jit *j, const TranslationBlock *tb, unsigned page_bits)
+{
+    uint64_t pc = tb->ptr_hint_pc, mask = ~((UINT64_C(1) << page_bits) - 1);
+    if (pc == UINT64_MAX || tb->page_addr[0] == (uint64_t)-1 || tb->page_addr[1] != (uint64_t)-1 ||
+        (pc & mask) != (tb->pc & mask))
+        return NULL;
+    TranslationBlock *d =
+        tb_lookup_hash(j->cache, pc, tb->page_addr[0] | (pc & ~mask), tb->cs_base, tb->flags);
+    return d && d->page_addr[1] == (uint64_t)-1 ? d : NULL;
+}
+
 /* Grow a region breadth-first from head along linked, hot successors. */
 static JitJob *jit_form_region(Jit *j, TranslationBlock *head, bool follow)
 {
     JitJob *job = jit_xcalloc(1, sizeof *job);
     job->spec.id = j->next_id++;
-    job->spec.page_bits = j->cpus[0] ? j->cpus[0]->page_bits : 12;
+    unsigned page_bits = j->cpus[0] ? j->cpus[0]->page_bits : 12;
+    job->spec.page_bits = page_bits;
     job->spec.blocks = job->blocks;
     job->spec.debug_lines = log_enabled(LOG_OUT_ASM);
     job->blocks[0].tb = head;
@@ -477,8 +491,8 @@ static JitJob *jit_form_region(Jit *j, TranslationBlock *head, bool follow)
     uint64_t hot = j->o.threshold / JIT_SUCC_HOT_DIV;
     for (uint32_t i = 0; follow && i < job->spec.nblocks; i++) {
         TranslationBlock *tb = job->blocks[i].tb;
-        for (int n = 0; n < 2; n++) {
-            TranslationBlock *d = tb->jmp_dest[n];
+        for (int n = 0; n < 3; n++) {
+            TranslationBlock *d = n < 2 ? tb->jmp_dest[n] : jit_ptr_successor(j, tb, page_bits);
             if (!jit_tb_compilable(d) || jit_region_index(job, d) >= 0) continue;
             if (d->exec_count < hot && !d->native) continue;
             if (job->spec.nblocks == JIT_REGION_MAX_TBS || ops + d->ir->nops > JIT_REGION_MAX_OPS)
@@ -491,6 +505,8 @@ static JitJob *jit_form_region(Jit *j, TranslationBlock *head, bool follow)
         JitRegionBlock *b = &job->blocks[i];
         for (int n = 0; n < 2; n++)
             b->succ[n] = b->tb->jmp_dest[n] ? jit_region_index(job, b->tb->jmp_dest[n]) : -1;
+        TranslationBlock *p = follow ? jit_ptr_successor(j, b->tb, page_bits) : NULL;
+        b->ptr_succ = p ? jit_region_index(job, p) : -1;
         b->tb->jit_refs++;
     }
     return job;

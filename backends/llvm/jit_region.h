@@ -26,6 +26,10 @@ typedef struct JitRegionBlock {
     TranslationBlock *tb;
     IrBlock *ir;     /* verified, optimised; owned by the region spec */
     int32_t succ[2]; /* goto_tb slot n: index of the block it continues at, or -1 */
+    /* goto_ptr: the block it continues at when the guest pc equals that
+     * block's pc (ir/README.md: only the pc can differ), or -1.  A block
+     * of the same guest page, so the same mapping. */
+    int32_t ptr_succ;
 } JitRegionBlock;
 
 typedef struct JitRegionSpec {

@@ -103,6 +103,9 @@ void llvm_globals_block_start(LlvmLower *L, uint32_t bi);
 void llvm_globals_note_op(LlvmLower *L, const IrOp *op); /* after lowering op */
 void llvm_globals_write_back(LlvmLower *L);
 void llvm_globals_reload(LlvmLower *L);
+/* The guest pc (the i64 global bound to CPUState.pc) as the code sees it
+ * now, or NULL if the region does not use such a global. */
+LLVMValueRef llvm_guest_pc(LlvmLower *L);
 /* cpu->current_tb = the block's TB (before a slow path or helper). */
 void llvm_store_current_tb(LlvmLower *L);
 void llvm_lower_guest_access(LlvmLower *L, const IrOp *op); /* ld, st */

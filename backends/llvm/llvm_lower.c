@@ -491,6 +491,18 @@ static void lower_goto_tb(LlvmLower *L, unsigned slot)
  * ArchOps.tb_flags, so the globals are in the cpu state first. */
 static void lower_goto_ptr(LlvmLower *L)
 {
+    /* A loop closed by an indirect branch (S/370 BCT, BCR): stay inside
+     * when the pc is the member block's. */
+    int32_t ps = L->r->blocks[L->bi].ptr_succ;
+    LLVMValueRef pc = ps >= 0 && (uint32_t)ps < L->r->nblocks ? llvm_guest_pc(L) : NULL;
+    if (pc) {
+        LLVMBasicBlockRef other = llvm_new_bb(L, "ptr_other");
+        LLVMValueRef same = LLVMBuildICmp(L->bld, LLVMIntEQ, pc,
+                                          llvm_const(L, L->i64, L->r->blocks[ps].tb->pc), "");
+        emit_likely_br(L, LLVMBuildAnd(L->bld, same, emit_chain_allowed(L), ""), L->block_bb[ps],
+                       other);
+        LLVMPositionBuilderAtEnd(L->bld, other);
+    }
     llvm_globals_write_back(L);
     LLVMTypeRef fty = LLVMFunctionType(L->ptr, &L->ptr, 1, 0);
     LLVMValueRef fn = llvm_call_host(L, fty, (const void *)jit_runtime_lookup_ptr, &L->cpu, 1);

@@ -173,8 +173,9 @@ void llvm_globals_setup(LlvmLower *L)
     for (bool changed = true; changed;) {
         changed = false;
         for (uint32_t bi = 0; bi < nb; bi++) {
-            for (int s = 0; s < 2; s++) {
-                int32_t j = L->r->blocks[bi].succ[s];
+            for (int s = 0; s < 3; s++) {
+                const JitRegionBlock *rb = &L->r->blocks[bi];
+                int32_t j = s < 2 ? rb->succ[s] : rb->ptr_succ;
                 if (j < 0 || (uint32_t)j >= nb) continue;
                 for (uint32_t g = 0; g < n; g++) {
                     bool d = out[(size_t)bi * n + g] || L->dirty_in[(size_t)bi * n + g];
@@ -217,6 +218,16 @@ void llvm_globals_write_back(LlvmLower *L)
         LLVMValueRef v = LLVMBuildLoad2(L->bld, llvm_ir_type(L, gl->type), L->gslot[g], "");
         llvm_store_cpu(L, gl->offset, v);
     }
+}
+
+LLVMValueRef llvm_guest_pc(LlvmLower *L)
+{
+    for (uint32_t g = 0; g < L->globals->count; g++) {
+        const IrGlobal *gl = &L->globals->globals[g];
+        if (L->gslot[g] && gl->type == IR_I64 && gl->offset == offsetof(CPUState, pc))
+            return LLVMBuildLoad2(L->bld, L->i64, L->gslot[g], "pc");
+    }
+    return NULL;
 }
 
 /* The allocas take the cpu state's values: none differs any more. */

@@ -113,7 +113,7 @@ static void compile_block(Pair *p, IrBlock *ir, Compiled *out, bool debug_lines)
     out->tb->ir = ir;
     out->tb->interp_code = interp_lower(ir);
     out->tb->interp_free = interp_code_free;
-    JitRegionBlock blk = {.tb = out->tb, .ir = ir, .succ = {-1, -1}};
+    JitRegionBlock blk = {.tb = out->tb, .ir = ir, .succ = {-1, -1}, .ptr_succ = -1};
     JitRegionSpec spec = {.id = p->next_id++,
                           .page_bits = TESTCPU_PAGE_BITS,
                           .blocks = &blk,

@@ -525,7 +525,7 @@ Test(llvm_random, single_blocks_match_the_interpreter, .timeout = 600)
         char msg[512];
         cr_assert(ir_verify(ir, msg, sizeof(msg)), "seed %llu: %s", (unsigned long long)seed, msg);
         TranslationBlock *tb = tb_for(ir, 0);
-        JitRegionBlock blk = {.tb = tb, .ir = ir, .succ = {-1, -1}};
+        JitRegionBlock blk = {.tb = tb, .ir = ir, .succ = {-1, -1}, .ptr_succ = -1};
         JitRegionSpec spec = {.id = seed,
                               .page_bits = TESTCPU_PAGE_BITS,
                               .blocks = &blk,
@@ -618,7 +618,7 @@ static void chain_build(Chain *c, uint64_t seed)
         for (int slot = 0; slot < 2; slot++)
             c->tb[i]->jmp_dest[slot] = chain_rng(&s) % 5 ? c->tb[chain_rng(&s) % c->n] : NULL;
     for (uint32_t i = 0; i < c->k; i++) {
-        c->blocks[i] = (JitRegionBlock){.tb = c->tb[i], .ir = c->ir[i]};
+        c->blocks[i] = (JitRegionBlock){.tb = c->tb[i], .ir = c->ir[i], .ptr_succ = -1};
         for (int slot = 0; slot < 2; slot++) {
             int32_t succ = -1;
             for (uint32_t j = 0; j < c->k; j++)
@@ -663,7 +663,7 @@ Test(llvm_random, multi_block_regions_match_interpreter_chaining, .timeout = 600
                                 .blocks = c.blocks,
                                 .nblocks = c.k,
                                 .debug_lines = seed % 8 == 0};
-        JitRegionBlock own = {.tb = c.tb[c.k], .ir = c.ir[c.k], .succ = {-1, -1}};
+        JitRegionBlock own = {.tb = c.tb[c.k], .ir = c.ir[c.k], .succ = {-1, -1}, .ptr_succ = -1};
         JitRegionSpec single = {
             .id = id++, .page_bits = TESTCPU_PAGE_BITS, .blocks = &own, .nblocks = 1};
         compile(e, &region, &c.region, &st);
@@ -732,7 +732,7 @@ Test(llvm_random, flagged_tlb_entries_take_the_slow_path)
     Stats *st = calloc(1, sizeof(*st));
     IrBlock *ir = tlb_flags_block();
     TranslationBlock *tb = tb_for(ir, 0x100);
-    JitRegionBlock blk = {.tb = tb, .ir = ir, .succ = {-1, -1}};
+    JitRegionBlock blk = {.tb = tb, .ir = ir, .succ = {-1, -1}, .ptr_succ = -1};
     JitRegionSpec spec = {.id = 1, .page_bits = TESTCPU_PAGE_BITS, .blocks = &blk, .nblocks = 1};
     LlvmCompiled c;
     compile(e, &spec, &c, st);
@@ -815,7 +815,7 @@ Test(llvm_random, store_into_the_running_tb_restarts_its_instruction)
         if (i == 0) {
             o[i] = run_interp(s, tb[i]);
         } else {
-            JitRegionBlock blk = {.tb = tb[i], .ir = own, .succ = {-1, -1}};
+            JitRegionBlock blk = {.tb = tb[i], .ir = own, .succ = {-1, -1}, .ptr_succ = -1};
             JitRegionSpec spec = {
                 .id = 1, .page_bits = TESTCPU_PAGE_BITS, .blocks = &blk, .nblocks = 1};
             compile(e, &spec, &c, st);
