@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/tb.h"
 #include "softmmu/memory.h"
+#include "softmmu/tlb.h"
 
 /* Code tracking granularity (core/tb.h). */
 #define CODE_PAGE_BITS TB_CODE_UNIT_BITS
@@ -42,11 +43,7 @@ bool mr_code_any(const MemoryRegion *mr, uint64_t offset, uint64_t len);
 static inline uint64_t code_unit_bits(uint64_t off, uint64_t len, uint64_t psize)
 {
     if ((psize >> CODE_PAGE_BITS) > 64) return ~UINT64_C(0);
-    if (len == 0) return 0;
-    unsigned first = (unsigned)(off >> CODE_PAGE_BITS);
-    unsigned last = (unsigned)((off + len - 1) >> CODE_PAGE_BITS);
-    uint64_t upto = last >= 63 ? ~UINT64_C(0) : (UINT64_C(2) << last) - 1;
-    return upto & ~((UINT64_C(1) << first) - 1);
+    return tlb_code_unit_bits(off, len);
 }
 
 /* The code_units of the page at offset in mr, from its code bitmap. */

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "core/cpu.h"
+#include "core/tb.h"
 #include "ir/ir.h"
 
 static inline TlbEntry *tlb_entry(CPUState *cpu, unsigned mmu_idx, uint64_t addr)
@@ -155,13 +156,31 @@ void softmmu_probe(CPUState *cpu, uint64_t addr, MMUAccess access, unsigned mmu_
 void *softmmu_host_range_slow(CPUState *cpu, uint64_t addr, uint64_t len, MMUAccess access,
                               unsigned mmu_idx, uint32_t insn);
 
+/* The TlbFull.code_units bits of [off, off + len) within a page (all
+ * ones when it reaches past unit 63). */
+static inline uint64_t tlb_code_unit_bits(uint64_t off, uint64_t len)
+{
+    if (len == 0) return 0;
+    uint64_t first = off >> TB_CODE_UNIT_BITS, last = (off + len - 1) >> TB_CODE_UNIT_BITS;
+    if (last > 63) return ~UINT64_C(0);
+    uint64_t upto = last == 63 ? ~UINT64_C(0) : (UINT64_C(2) << last) - 1;
+    return upto & ~((UINT64_C(1) << first) - 1);
+}
+
 static inline void *softmmu_host_range(CPUState *cpu, uint64_t addr, uint64_t len, MMUAccess access,
                                        unsigned mmu_idx, uint32_t insn)
 {
     TlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
     uint64_t tag = access == MMU_WRITE ? e->addr_write : e->addr_read;
-    if (__builtin_expect(tag == (addr & cpu->page_mask), 1))
-        return (void *)(uintptr_t)(addr + e->addend);
+    uint64_t page = addr & cpu->page_mask;
+    if (__builtin_expect(tag == page, 1)) return (void *)(uintptr_t)(addr + e->addend);
+    /* A write beside code in the same page (work areas inside a CSECT):
+     * no code unit of the range holds translated code. */
+    if (tag == (page | TLB_NOTDIRTY)) {
+        const TlbFull *f = &cpu->tlb->full[mmu_idx][(addr >> cpu->page_bits) & (TLB_SIZE - 1)];
+        if (!(f->code_units & tlb_code_unit_bits(addr - page, len)))
+            return (void *)(uintptr_t)(addr + e->addend);
+    }
     return softmmu_host_range_slow(cpu, addr, len, access, mmu_idx, insn);
 }
 

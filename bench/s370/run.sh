@@ -1,6 +1,6 @@
 #!/bin/bash
 # Side-by-side S/370 benchmark: the kernels in bench/s370/*.S on doppel
-# (-M s370, -accel interp by default) and on Hercules, same IPL deck.
+# (-M s370, -accel interp and jit by default) and on Hercules, same IPL deck.
 #
 #   bench/s370/run.sh [kernel...]          (default: every kernel)
 #
@@ -9,7 +9,7 @@
 #                   use a Release build for meaningful figures)
 #   ITERS=n         loop iterations of the timed run (default: each kernel's
 #                   "iterations" figure, a few seconds per run)
-#   ACCELS="a b"    doppel accelerators to time (default "interp")
+#   ACCELS="a b"    doppel accelerators to time (default "interp jit")
 #   HERCULES=path   hercules binary (default: hercules on PATH; "none" skips it)
 #
 # Each kernel is a loop whose instruction count per iteration is stated in
@@ -22,7 +22,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD:-$root/build}
-accels=${ACCELS:-interp}
+accels=${ACCELS:-interp jit}
 hercules=${HERCULES:-hercules}
 doppel=$build/doppel
 mkdeck=$build/s370-mkdeck
@@ -101,7 +101,10 @@ rate() {
 printf 'S/370 kernels: seconds and MIPS of each loop (start-up subtracted)\n'
 printf '%-8s %6s %9s' kernel insn/it iter
 for a in $accels; do printf ' | %-18s' "doppel $a"; done
-[ "$hercules" = none ] || printf ' | %-18s | %s' hercules "doppel/hercules"
+if [ "$hercules" != none ]; then
+    printf ' | %-18s' hercules
+    for a in $accels; do printf ' | %-8s' "$a/herc"; done
+fi
 printf '\n'
 for k in "${kernels[@]}"; do
     per=$(sed -n 's/.*bench: per-iteration \([0-9]*\).*/\1/p' "$here/$k.S")
@@ -113,17 +116,19 @@ for k in "${kernels[@]}"; do
     full=$(deck "$k" "$iters")
     base=$(deck "$k" 1)
     printf '%-8s %6s %9s' "$k" "$per" "$iters"
-    first_mips=
+    mips=()
     for a in $accels; do
         r=$(rate "$per" "$iters" "$(time_doppel "$a" "$full")" "$(time_doppel "$a" "$base")")
         printf ' | %s' "$r"
-        [ -n "$first_mips" ] || first_mips=$(echo "$r" | awk '{ print $2 }')
+        mips+=("$(echo "$r" | awk '{ print $2 }')")
     done
     if [ "$hercules" != none ]; then
         r=$(rate "$per" "$iters" "$(time_hercules "$full")" "$(time_hercules "$base")")
         printf ' | %s' "$r"
-        echo "$first_mips $(echo "$r" | awk '{ print $2 }')" |
-            awk '{ printf " | %6.2fx", $1 / $2 }'
+        h=$(echo "$r" | awk '{ print $2 }')
+        for m in "${mips[@]}"; do
+            awk -v d="$m" -v h="$h" 'BEGIN { printf " | %7.2fx", d / h }'
+        done
     fi
     printf '\n'
 done
