@@ -646,6 +646,10 @@ void jit_print_info(Jit *j, CPUState *const *cpus, int ncpus, FILE *out)
 void jit_destroy(Jit *j)
 {
     if (!j) return;
+    if (log_enabled(LOG_JIT)) {
+        log_printf("JIT summary:\n");
+        jit_print_info(j, j->cpus, j->ncpus, log_stream());
+    }
     tb_cache_set_jit_hook(j->cache, NULL, NULL);
     /* The code goes back to the engine that made it (the compile thread
      * releases what is queued before it stops). */
