@@ -373,6 +373,21 @@ static bool hercules_wait_psw(const char *log, char *psw, size_t n)
     return p != NULL;
 }
 
+enum { HERC_OK, HERC_NO_WAIT, HERC_CUT };
+
+/* Hercules' results in its log: the final wait PSW (BC mode shows the
+ * LPSW's ILC in bits 32-33) and the displayed result area. */
+static int hercules_results(const char *hlog, bool bc, uint8_t *hres, size_t len, char *psw,
+                            size_t pswlen)
+{
+    unsigned long psw_hi = 0, psw_lo = 1;
+    psw[0] = 0;
+    if (!hercules_wait_psw(hlog, psw, pswlen) || sscanf(psw, "%lx %lx", &psw_hi, &psw_lo) != 2 ||
+        psw_hi != (bc ? 0x00020000ul : 0x000a0000ul) || (psw_lo & 0x3fffffff) != DONE_CODE)
+        return HERC_NO_WAIT;
+    return parse_hercules_dump(hlog, hres, len) ? HERC_OK : HERC_CUT;
+}
+
 static const char *status_name(uint8_t s)
 {
     return s == REC_COMPLETED     ? "completed"
@@ -551,10 +566,10 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
     char *dop[] = {(char *)o->doppel, "-M",      "s370", "-accel",  (char *)o->accel,
                    "-nographic",      "-serial", "null", "-kernel", deck,
                    "-dump-on-wait",   dump_arg,  NULL};
-    char *herc[] = {(char *)o->hercules, "-f", cnf, "-d", NULL};
+    char *herc_argv[] = {(char *)o->hercules, "-f", cnf, "-d", NULL};
     Child c[2];
     c[0] = spawn(dop, dout, derr, NULL, NULL);
-    c[1] = spawn(herc, hlog, NULL, dir, env);
+    c[1] = spawn(herc_argv, hlog, NULL, dir, env);
     wait_all(c, 2, RUN_TIMEOUT_S);
 
     bool ok = true;
@@ -562,31 +577,28 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
         printf("seed %lu: doppel ended with status %d (see %s)\n", seed, c[0].status, derr);
         ok = false;
     }
+    /* Hercules' logger can drop or split lines (the wait PSW, the end of
+     * the display) when "quit" comes while the host is busy: run
+     * Hercules alone again before giving up. */
+    uint8_t *dres = calloc(1, len), *hres = calloc(1, len);
+    DiffSeq *seqs = calloc(o->n, sizeof *seqs);
     char psw[32] = "";
-    /* The final wait PSW (BC mode shows the LPSW's ILC in bits 32-33). */
-    unsigned long psw_hi = 0, psw_lo = 1;
-    if (!hercules_wait_psw(hlog, psw, sizeof psw) ||
-        sscanf(psw, "%lx %lx", &psw_hi, &psw_lo) != 2 ||
-        psw_hi != (bc ? 0x00020000ul : 0x000a0000ul) || (psw_lo & 0x3fffffff) != DONE_CODE) {
+    int herc = hercules_results(hlog, bc, hres, len, psw, sizeof psw);
+    for (int retry = 0; herc != HERC_OK && retry < HERCULES_RETRIES; retry++) {
+        c[1] = spawn(herc_argv, hlog, NULL, dir, env);
+        wait_all(&c[1], 1, RUN_TIMEOUT_S);
+        herc = hercules_results(hlog, bc, hres, len, psw, sizeof psw);
+    }
+    if (herc == HERC_NO_WAIT) {
         printf("seed %lu: Hercules did not reach the final wait (PSW %s; see %s)\n", seed,
                psw[0] ? psw : "none", hlog);
         ok = false;
     }
-    uint8_t *dres = calloc(1, len), *hres = NULL;
-    DiffSeq *seqs = calloc(o->n, sizeof *seqs);
     if (ok && !parse_doppel_dump(dout, dres, len)) {
         printf("seed %lu: doppel's dump is incomplete (%s)\n", seed, dout);
         ok = false;
     }
-    hres = calloc(1, len);
-    /* Hercules' logger can drop the end of the display when "quit" comes
-     * while the host is busy: run Hercules alone again before giving up. */
-    for (int retry = 0; ok && retry < HERCULES_RETRIES && !parse_hercules_dump(hlog, hres, len);
-         retry++) {
-        c[1] = spawn(herc, hlog, NULL, dir, env);
-        wait_all(&c[1], 1, RUN_TIMEOUT_S);
-    }
-    if (ok && !parse_hercules_dump(hlog, hres, len)) {
+    if (ok && herc == HERC_CUT) {
         printf("seed %lu: Hercules' display of the results is incomplete (%s)\n", seed, hlog);
         ok = false;
     }
