@@ -202,6 +202,14 @@ typedef struct CPUState {
     uint64_t interp_frame[CPU_INTERP_FRAME_SLOTS];
 } CPUState;
 
+/* Whether a finished TB may continue straight into the next one (both
+ * tiers check this before chaining): no exit request, slice not used up. */
+static inline bool cpu_may_chain(CPUState *cpu)
+{
+    return !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
+           cpu->icount < cpu->icount_limit;
+}
+
 /* Allocate a cpu of arch (cpu_size bytes, zeroed), set common fields. */
 CPUState *cpu_create(const ArchOps *arch, struct Machine *machine, int index);
 void cpu_destroy(CPUState *cpu);

@@ -281,12 +281,6 @@ static bool fmt_is_64(unsigned fmt)
     return fmt == IR_FMT_F64 || fmt == IR_FMT_S64 || fmt == IR_FMT_U64;
 }
 
-static bool chain_allowed(CPUState *cpu)
-{
-    return !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
-           cpu->icount < cpu->icount_limit;
-}
-
 /* The dispatcher.  With table set, only returns the handler addresses
  * (labels are local to this one function, so it must never be inlined
  * or cloned: lowering and execution must see the same copy). */
@@ -453,7 +447,7 @@ do_br:
 do_goto_tb : {
     unsigned slot = O(0);
     TranslationBlock *next = __atomic_load_n(&tb->jmp_dest[slot], __ATOMIC_RELAXED);
-    if (next && chain_allowed(cpu)) {
+    if (next && cpu_may_chain(cpu)) {
         tb = next;
         goto enter_tb;
     }
@@ -465,7 +459,7 @@ do_goto_ptr : {
     TranslationBlock *next =
         cpu->jmp_cache && !(tb->cflags & CF_NOCACHE) ? tb_lookup_jmp_cache(cpu) : NULL;
     if (next) tb->ptr_hint_pc = next->pc; /* where loops go: regions follow it */
-    if (next && chain_allowed(cpu)) {
+    if (next && cpu_may_chain(cpu)) {
         tb = next;
         goto enter_tb;
     }

@@ -581,9 +581,7 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 JitEntry jit_runtime_lookup_ptr(CPUState *cpu)
 {
     if (!cpu->jmp_cache) return NULL;
-    if (atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) ||
-        cpu->icount >= cpu->icount_limit)
-        return NULL;
+    if (!cpu_may_chain(cpu)) return NULL;
     TranslationBlock *tb = tb_lookup_jmp_cache(cpu);
     if (!tb || tb->invalid) return NULL;
     return (JitEntry)atomic_load_explicit(&tb->native, memory_order_acquire);

@@ -57,7 +57,7 @@ typedef struct JitRegionSpec {
  *
  * Before following a goto_tb inside the region or to another region, and
  * before goto_ptr continues natively, the code checks what the
- * interpreter checks (chain_allowed): cpu->exit_request is 0 and
+ * interpreter checks (cpu_may_chain): cpu->exit_request is 0 and
  * cpu->icount < cpu->icount_limit; otherwise it returns the exit.  A
  * goto_tb leaving the region loads tb->jmp_dest[slot] and, if that TB has
  * native code (tb->native), tail-calls it (musttail); a goto_ptr calls

@@ -409,7 +409,7 @@ static void emit_return(LlvmLower *L, unsigned kind, unsigned code)
     LLVMBuildRet(L->bld, llvm_const(L, L->i64, jit_exit_value(L->tb, kind, code)));
 }
 
-/* The interpreter's chain_allowed: no exit request, icount below limit. */
+/* cpu_may_chain (core/cpu.h) in LLVM IR: no exit request, icount below limit. */
 static LLVMValueRef emit_chain_allowed(LlvmLower *L)
 {
     LLVMValueRef req =
