@@ -264,6 +264,11 @@ void ir_add_carry(IrBlock *b, IrType t, IrVal d, IrVal cout, IrVal x, IrVal y, I
 void ir_sub_borrow(IrBlock *b, IrType t, IrVal d, IrVal bout, IrVal x, IrVal y, IrVal bin);
 void ir_ld(IrBlock *b, IrType t, IrVal d, IrVal addr, unsigned memop, unsigned mmu_idx);
 void ir_st(IrBlock *b, IrType t, IrVal v, IrVal addr, unsigned memop, unsigned mmu_idx);
+/* host_range len is 1..IR_HOST_RANGE_MAX; ld_host/st_host offsets below it. */
+#define IR_HOST_RANGE_MAX 4096
+void ir_host_range(IrBlock *b, IrVal d, IrVal addr, unsigned len, unsigned mmu_idx, bool write);
+void ir_ld_host(IrBlock *b, IrType t, IrVal d, IrVal base, unsigned offset, unsigned memop);
+void ir_st_host(IrBlock *b, IrType t, IrVal v, IrVal base, unsigned offset, unsigned memop);
 void ir_ptr_add(IrBlock *b, IrVal d, IrVal base, IrVal off);
 void ir_ld_env(IrBlock *b, IrType t, IrVal d, IrVal base, int64_t offset, unsigned memop);
 void ir_st_env(IrBlock *b, IrType t, IrVal v, IrVal base, int64_t offset, unsigned memop);

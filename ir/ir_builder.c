@@ -202,6 +202,21 @@ void ir_st(IrBlock *b, IrType t, IrVal v, IrVal addr, unsigned memop, unsigned m
     EMIT(IR_st, t, ((IrVal[]){v, addr}), ((int64_t[]){memop, mmu_idx}));
 }
 
+void ir_host_range(IrBlock *b, IrVal d, IrVal addr, unsigned len, unsigned mmu_idx, bool write)
+{
+    EMIT(IR_host_range, IR_I64, ((IrVal[]){d, addr}), ((int64_t[]){len, mmu_idx, write}));
+}
+
+void ir_ld_host(IrBlock *b, IrType t, IrVal d, IrVal base, unsigned offset, unsigned memop)
+{
+    EMIT(IR_ld_host, t, ((IrVal[]){d, base}), ((int64_t[]){offset, memop}));
+}
+
+void ir_st_host(IrBlock *b, IrType t, IrVal v, IrVal base, unsigned offset, unsigned memop)
+{
+    EMIT(IR_st_host, t, ((IrVal[]){v, base}), ((int64_t[]){offset, memop}));
+}
+
 void ir_ptr_add(IrBlock *b, IrVal d, IrVal base, IrVal off)
 {
     EMIT_NOIMM(IR_ptr_add, IR_PTR, ((IrVal[]){d, base, off}));

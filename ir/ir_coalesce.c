@@ -40,13 +40,16 @@ static bool retargetable(const IrOp *op)
  * must come before any write of g and before any label. */
 static bool uses_can_read_global(const IrBlock *b, uint32_t i, IrVal t, IrVal g)
 {
-    bool g_written = false, past_label = false;
+    bool g_written = false, past_label = false, branched = false;
     for (uint32_t j = i + 2; j < b->nops; j++) {
         const IrOp *op = &b->ops[j];
         if (op->opc == IR_label) past_label = true;
         if (op_reads(op, t) && (g_written || past_label)) return false;
-        if (op_writes(op, t)) return true;
+        /* A new value of t ends the uses only if every path goes through
+         * it: not after a branch that may jump past it to a later read. */
+        if (op_writes(op, t) && !branched && !past_label) return true;
         if (op_writes(op, g)) g_written = true;
+        if (ir_op_defs[op->opc].flags & (IR_OPF_BRANCH | IR_OPF_EXIT)) branched = true;
     }
     return true;
 }

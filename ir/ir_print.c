@@ -113,6 +113,15 @@ static void print_imms(const IrOp *op, FILE *out)
         fprintf(out, "%soff=%" PRId64 ", mo=", sep, op->imm[0]);
         print_memop(op->imm[1], false, out);
         break;
+    case IR_host_range:
+        fprintf(out, "%slen=%" PRId64 ", mmu=%" PRId64 ", %s", sep, op->imm[0], op->imm[1],
+                op->imm[2] ? "write" : "read");
+        break;
+    case IR_ld_host:
+    case IR_st_host:
+        fprintf(out, "%soff=%" PRId64 ", mo=", sep, op->imm[0]);
+        print_memop(op->imm[1], true, out);
+        break;
     case IR_fcmp:
         if (op->imm[1]) fprintf(out, "%ssig", sep);
         break;

@@ -50,11 +50,12 @@ static bool fail(Verifier *v, uint32_t idx, const char *fmt, ...)
  *   F width of format imm[0]   T width of format imm[1] */
 static const char *const arg_sigs[IR_NUM_OPS] = {
     [IR_trunc] = "IL",      [IR_zext] = "LI",       [IR_sext] = "LI",       [IR_ld] = "VA",
-    [IR_st] = "VA",         [IR_ptr_add] = "PPL",   [IR_ld_env] = "VP",     [IR_st_env] = "VP",
-    [IR_fadd] = "FIFFI",    [IR_fsub] = "FIFFI",    [IR_fmul] = "FIFFI",    [IR_fdiv] = "FIFFI",
-    [IR_fsqrt] = "FIFI",    [IR_fma] = "FIFFFI",    [IR_fcmp] = "IIFF",     [IR_fcvt] = "TIFI",
-    [IR_f80_add] = "IPPPI", [IR_f80_sub] = "IPPPI", [IR_f80_mul] = "IPPPI", [IR_f80_div] = "IPPPI",
-    [IR_f80_sqrt] = "IPPI", [IR_f80_cmp] = "IIPP",  [IR_f80_from] = "IPFI", [IR_f80_to] = "FIPI",
+    [IR_st] = "VA",         [IR_host_range] = "LA", [IR_ld_host] = "VL",    [IR_st_host] = "VL",
+    [IR_ptr_add] = "PPL",   [IR_ld_env] = "VP",     [IR_st_env] = "VP",     [IR_fadd] = "FIFFI",
+    [IR_fsub] = "FIFFI",    [IR_fmul] = "FIFFI",    [IR_fdiv] = "FIFFI",    [IR_fsqrt] = "FIFI",
+    [IR_fma] = "FIFFFI",    [IR_fcmp] = "IIFF",     [IR_fcvt] = "TIFI",     [IR_f80_add] = "IPPPI",
+    [IR_f80_sub] = "IPPPI", [IR_f80_mul] = "IPPPI", [IR_f80_div] = "IPPPI", [IR_f80_sqrt] = "IPPI",
+    [IR_f80_cmp] = "IIPP",  [IR_f80_from] = "IPFI", [IR_f80_to] = "FIPI",
 };
 
 #define WANT_ADDR ((int)IR_VOID + 1) /* i32 or i64 */
@@ -211,6 +212,17 @@ static bool check_imms(Verifier *v, uint32_t idx, const IrOp *op)
         if (imm[1] < 0 || imm[1] >= IR_VERIFY_MMU_MODES)
             return fail(v, idx, "bad mmu_idx %lld", (long long)imm[1]);
         return check_memop(v, idx, op, imm[0], IR_MO_SIZE | IR_MO_SIGN | IR_MO_BE | IR_MO_ALIGN);
+    case IR_host_range:
+        if (imm[1] < 0 || imm[1] >= IR_VERIFY_MMU_MODES)
+            return fail(v, idx, "bad mmu_idx %lld", (long long)imm[1]);
+        if (imm[0] < 1 || imm[0] > IR_HOST_RANGE_MAX || (imm[2] & ~1ll))
+            return fail(v, idx, "bad host_range length or access");
+        return true;
+    case IR_ld_host:
+    case IR_st_host:
+        if (imm[0] < 0 || imm[0] >= IR_HOST_RANGE_MAX)
+            return fail(v, idx, "bad host offset %lld", (long long)imm[0]);
+        return check_memop(v, idx, op, imm[1], IR_MO_SIZE | IR_MO_SIGN | IR_MO_BE);
     case IR_ld_env:
     case IR_st_env:
         if (imm[0] != (int32_t)imm[0] || (op->args[1] == IR_ENV && imm[0] < 0))

@@ -134,6 +134,13 @@ void *softmmu_host_range_slow(CPUState *cpu, uint64_t addr, uint64_t len, MMUAcc
     return (void *)(uintptr_t)(addr + e->addend);
 }
 
+uint64_t softmmu_host_range_miss(CPUState *cpu, uint64_t addr, uint64_t len, uint32_t write,
+                                 uint32_t mmu_idx, uint32_t insn)
+{
+    return (uint64_t)(uintptr_t)softmmu_host_range_in_page(
+        cpu, addr, len, write ? MMU_WRITE : MMU_READ, mmu_idx, insn);
+}
+
 /* ---- code fetch ---- */
 
 static unsigned code_mmu_idx(CPUState *cpu)

@@ -184,6 +184,19 @@ static inline void *softmmu_host_range(CPUState *cpu, uint64_t addr, uint64_t le
     return softmmu_host_range_slow(cpu, addr, len, access, mmu_idx, insn);
 }
 
+/* The IR's host_range op (ir/README.md "Guest RAM as host memory"): as
+ * softmmu_host_range when [addr, addr + len) lies in one page, else NULL
+ * with nothing translated.  softmmu_host_range_miss is the same out of
+ * line, for the miss path of compiled code (write: 0 read, 1 write). */
+static inline void *softmmu_host_range_in_page(CPUState *cpu, uint64_t addr, uint64_t len,
+                                               MMUAccess access, unsigned mmu_idx, uint32_t insn)
+{
+    if ((addr & ~cpu->page_mask) + len > ~cpu->page_mask + 1) return NULL;
+    return softmmu_host_range(cpu, addr, len, access, mmu_idx, insn);
+}
+uint64_t softmmu_host_range_miss(CPUState *cpu, uint64_t addr, uint64_t len, uint32_t write,
+                                 uint32_t mmu_idx, uint32_t insn);
+
 /* Allocate/free cpu->tlb and set it all invalid. */
 void tlb_init(CPUState *cpu);
 void tlb_destroy(CPUState *cpu);

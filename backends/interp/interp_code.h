@@ -165,6 +165,10 @@ static inline uint32_t interp_slot_offset(uint32_t slot)
     X(st_i32_a64)                                                                                  \
     X(st_i64_a32)                                                                                  \
     X(st_i64_a64)                                                                                  \
+    X(host_range_a32)                                                                              \
+    X(host_range_a64)                                                                              \
+    INTERP_V_TYPE(X, ld_host)                                                                      \
+    INTERP_V_TYPE(X, st_host)                                                                      \
     X(ptr_add_rr)                                                                                  \
     X(ptr_add_ri)                                                                                  \
     X(fp_arith)                                                                                    \

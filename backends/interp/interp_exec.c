@@ -257,6 +257,28 @@ typedef uint64_t __attribute__((may_alias)) u64a;
         NEXT();                                                                                    \
     }
 
+/* Guest RAM through host addresses (see lower_host_access). */
+#define H_HOST_RANGE(aw)                                                                           \
+    do_host_range_a##aw:                                                                           \
+    {                                                                                              \
+        void *host = softmmu_host_range_in_page(cpu, RD##aw(O(1)), insn->o2[0],                    \
+                                                O(3) ? MMU_WRITE : MMU_READ, insn->o2[1], O(2));   \
+        WR64(O(0), (uintptr_t)host);                                                               \
+        NEXT();                                                                                    \
+    }
+#define HOST_ADDR ((void *)(uintptr_t)(RD64(O(1)) + insn->imm))
+#define H_HOST_ACCESS(w)                                                                           \
+    do_ld_host_i##w:                                                                               \
+    {                                                                                              \
+        WR##w(O(0), softmmu_load_host(HOST_ADDR, O(2)));                                           \
+        NEXT();                                                                                    \
+    }                                                                                              \
+    do_st_host_i##w:                                                                               \
+    {                                                                                              \
+        softmmu_store_host(HOST_ADDR, RD##w(O(0)), O(2));                                          \
+        NEXT();                                                                                    \
+    }
+
 typedef uint64_t (*HelperFn0)(CPUState *);
 typedef uint64_t (*HelperFn1)(CPUState *, uint64_t);
 typedef uint64_t (*HelperFn2)(CPUState *, uint64_t, uint64_t);
@@ -329,6 +351,10 @@ enter_tb:
     H_ST(32, 64)
     H_ST(64, 32)
     H_ST(64, 64)
+    H_HOST_RANGE(32)
+    H_HOST_RANGE(64)
+    H_HOST_ACCESS(32)
+    H_HOST_ACCESS(64)
 
 do_movi_i32:
     WR32(O(0), insn->imm);

@@ -244,6 +244,30 @@ static void lower_ld_st(Lowering *l, const IrOp *op)
     in->o2[1] = (uint32_t)op->imm[1];
 }
 
+/* host_range: o[0] d, o[1] address, o[2] insn, o[3] write, o2[0] len,
+ * o2[1] mmu_idx.  ld_host/st_host: o[0] value, o[1] base, o[2] memop,
+ * imm offset. */
+static void lower_host_access(Lowering *l, const IrOp *op)
+{
+    uint32_t ov = operand(l, op->args[0]), ob = operand(l, op->args[1]);
+    InterpInsn *in;
+    if (op->opc == IR_host_range) {
+        bool addr64 = is_i64(ir_val_type(l->b, op->args[1]));
+        in = emit(l, addr64 ? INTERP_H_host_range_a64 : INTERP_H_host_range_a32);
+        in->o[2] = op->insn;
+        in->o[3] = (uint32_t)op->imm[2];
+        in->o2[0] = (uint32_t)op->imm[0];
+        in->o2[1] = (uint32_t)op->imm[1];
+    } else {
+        int h = op->opc == IR_ld_host ? INTERP_H_ld_host_i32 : INTERP_H_st_host_i32;
+        in = emit(l, (InterpHandler)(h + is_i64(op->type)));
+        in->o[2] = (uint32_t)op->imm[1];
+        in->imm = (uint64_t)op->imm[0];
+    }
+    in->o[0] = ov;
+    in->o[1] = ob;
+}
+
 static void lower_env_access(Lowering *l, const IrOp *op)
 {
     unsigned mo = (unsigned)op->imm[1];
@@ -399,6 +423,9 @@ static void lower_op(Lowering *l, const IrOp *op)
     }
     case IR_ld:
     case IR_st: lower_ld_st(l, op); break;
+    case IR_host_range:
+    case IR_ld_host:
+    case IR_st_host: lower_host_access(l, op); break;
     case IR_ptr_add: lower_ptr_add(l, op); break;
     case IR_ld_env:
     case IR_st_env: lower_env_access(l, op); break;

@@ -110,6 +110,7 @@ LLVMValueRef llvm_guest_pc(LlvmLower *L);
 void llvm_store_current_tb(LlvmLower *L);
 void llvm_lower_guest_access(LlvmLower *L, const IrOp *op); /* ld, st */
 void llvm_lower_env_access(LlvmLower *L, const IrOp *op);   /* ld_env, st_env */
+void llvm_lower_host_access(LlvmLower *L, const IrOp *op);  /* host_range, ld_host, st_host */
 
 #endif /* !__cplusplus */
 

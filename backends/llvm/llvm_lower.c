@@ -753,6 +753,9 @@ static bool lower_op(LlvmLower *L, const IrOp *op)
     case IR_st: llvm_lower_guest_access(L, op); break;
     case IR_ld_env:
     case IR_st_env: llvm_lower_env_access(L, op); break;
+    case IR_host_range:
+    case IR_ld_host:
+    case IR_st_host: llvm_lower_host_access(L, op); break;
     case IR_call: lower_call(L, op); break;
     case IR_insn_start: break;
     case IR_label: {

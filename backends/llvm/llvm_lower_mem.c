@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backends/llvm/llvm_internal.h"
+#include "core/tb.h"
 #include "softmmu/tlb.h"
 
 /* ---- metadata ---- */
@@ -318,6 +319,27 @@ static void mark_cold(LlvmLower *L, LLVMValueRef call)
                              LLVMCreateEnumAttribute(L->ctx, kind, 0));
 }
 
+/* tlb_entry of softmmu/tlb.h: the entry of addr's page in mmu_idx's table. */
+static LLVMValueRef tlb_entry_ref(LlvmLower *L, LLVMValueRef addr, unsigned mmu_idx)
+{
+    LLVMBuilderRef B = L->bld;
+    LLVMValueRef idx = LLVMBuildLShr(B, addr, llvm_const(L, L->i64, L->r->page_bits), "");
+    idx = LLVMBuildAnd(B, idx, llvm_const(L, L->i64, TLB_SIZE - 1), "");
+    LLVMValueRef off = LLVMBuildMul(B, idx, llvm_const(L, L->i64, sizeof(TlbEntry)), "");
+    uint64_t table = offsetof(SoftTlb, table) + (uint64_t)mmu_idx * TLB_SIZE * sizeof(TlbEntry);
+    off = LLVMBuildAdd(B, off, llvm_const(L, L->i64, table), "");
+    return gep_bytes(L, L->tlb, off);
+}
+
+static LLVMValueRef tlb_entry_field(LlvmLower *L, LLVMValueRef entry, size_t offset,
+                                    const char *name)
+{
+    LLVMValueRef p = gep_bytes(L, entry, llvm_const(L, L->i64, offset));
+    LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i64, p, name);
+    llvm_tag(L, v, L->tbaa_tlb);
+    return v;
+}
+
 /* softmmu_load/softmmu_store of softmmu/tlb.h: entry by page number,
  * tag == (addr + size - 1 - amask) & (page_mask | amask), host = addr +
  * addend.  A miss stores the globals and current_tb and calls the slow
@@ -334,16 +356,9 @@ void llvm_lower_guest_access(LlvmLower *L, const IrOp *op)
     LLVMValueRef addr = llvm_resize(L, llvm_get(L, op->args[1]), 64, false);
     LLVMValueRef val = ld ? NULL : llvm_get(L, op->args[0]);
 
-    LLVMValueRef idx = LLVMBuildLShr(B, addr, llvm_const(L, L->i64, L->r->page_bits), "");
-    idx = LLVMBuildAnd(B, idx, llvm_const(L, L->i64, TLB_SIZE - 1), "");
-    LLVMValueRef off = LLVMBuildMul(B, idx, llvm_const(L, L->i64, sizeof(TlbEntry)), "");
-    uint64_t table = offsetof(SoftTlb, table) + (uint64_t)mmu_idx * TLB_SIZE * sizeof(TlbEntry);
-    off = LLVMBuildAdd(B, off, llvm_const(L, L->i64, table), "");
-    LLVMValueRef entry = gep_bytes(L, L->tlb, off);
-    size_t tag_off = ld ? offsetof(TlbEntry, addr_read) : offsetof(TlbEntry, addr_write);
-    LLVMValueRef tag =
-        LLVMBuildLoad2(B, L->i64, gep_bytes(L, entry, llvm_const(L, L->i64, tag_off)), "tag");
-    llvm_tag(L, tag, L->tbaa_tlb);
+    LLVMValueRef entry = tlb_entry_ref(L, addr, mmu_idx);
+    LLVMValueRef tag = tlb_entry_field(
+        L, entry, ld ? offsetof(TlbEntry, addr_read) : offsetof(TlbEntry, addr_write), "tag");
     LLVMValueRef cmp = LLVMBuildAdd(B, addr, llvm_const(L, L->i64, size - 1 - amask), "");
     cmp = LLVMBuildAnd(B, cmp, llvm_const(L, L->i64, page_mask | amask), "");
     LLVMValueRef hit = LLVMBuildICmp(B, LLVMIntEQ, tag, cmp, "");
@@ -354,9 +369,7 @@ void llvm_lower_guest_access(LlvmLower *L, const IrOp *op)
     LLVMSetMetadata(br, L->md_prof, L->prof_likely);
 
     LLVMPositionBuilderAtEnd(B, fast);
-    LLVMValueRef addend = LLVMBuildLoad2(
-        B, L->i64, gep_bytes(L, entry, llvm_const(L, L->i64, offsetof(TlbEntry, addend))), "");
-    llvm_tag(L, addend, L->tbaa_tlb);
+    LLVMValueRef addend = tlb_entry_field(L, entry, offsetof(TlbEntry, addend), "");
     LLVMValueRef host = LLVMBuildIntToPtr(B, LLVMBuildAdd(B, addr, addend, ""), L->ptr, "");
     LLVMValueRef fast_val = NULL;
     if (ld) {
@@ -409,5 +422,124 @@ void llvm_lower_guest_access(LlvmLower *L, const IrOp *op)
         LLVMBasicBlockRef bbs[2] = {fast_end, slow_end};
         LLVMAddIncoming(phi, vals, bbs, 2);
         llvm_set(L, op->args[0], phi);
+    }
+}
+
+/* The code units [addr, addr + len) of a page touch, as tlb_code_unit_bits
+ * for pages of at most 64 units: (2 << last) - 1 wraps to all ones for
+ * unit 63. */
+static LLVMValueRef code_unit_bits(LlvmLower *L, LLVMValueRef addr, uint64_t len)
+{
+    LLVMBuilderRef B = L->bld;
+    LLVMValueRef one = llvm_const(L, L->i64, 1), two = llvm_const(L, L->i64, 2);
+    LLVMValueRef off =
+        LLVMBuildAnd(B, addr, llvm_const(L, L->i64, (UINT64_C(1) << L->r->page_bits) - 1), "");
+    LLVMValueRef first = LLVMBuildLShr(B, off, llvm_const(L, L->i64, TB_CODE_UNIT_BITS), "");
+    LLVMValueRef last = LLVMBuildAdd(B, off, llvm_const(L, L->i64, len - 1), "");
+    last = LLVMBuildLShr(B, last, llvm_const(L, L->i64, TB_CODE_UNIT_BITS), "");
+    LLVMValueRef upto = LLVMBuildSub(B, LLVMBuildShl(B, two, last, ""), one, "");
+    LLVMValueRef from = LLVMBuildNeg(B, LLVMBuildShl(B, one, first, ""), "");
+    return LLVMBuildAnd(B, upto, from, "");
+}
+
+/* host_range (softmmu_host_range_in_page): a hit is the entry's tag for
+ * the access equal to the page of the range's last byte, so a range
+ * crossing a page misses too.  A write to a page holding code (the tag
+ * has TLB_NOTDIRTY) still hits when no code unit it touches holds
+ * translated code: work areas beside code.  Else the C version, cold. */
+static void lower_host_range(LlvmLower *L, const IrOp *op)
+{
+    LLVMBuilderRef B = L->bld;
+    uint64_t len = (uint64_t)op->imm[0];
+    unsigned mmu_idx = (unsigned)op->imm[1], write = (unsigned)op->imm[2];
+    uint64_t page_mask = ~((UINT64_C(1) << L->r->page_bits) - 1);
+    bool units_inline = write && L->r->page_bits - TB_CODE_UNIT_BITS <= 6;
+    LLVMValueRef addr = llvm_resize(L, llvm_get(L, op->args[1]), 64, false);
+
+    LLVMValueRef entry = tlb_entry_ref(L, addr, mmu_idx);
+    LLVMValueRef tag = tlb_entry_field(
+        L, entry, write ? offsetof(TlbEntry, addr_write) : offsetof(TlbEntry, addr_read), "tag");
+    LLVMValueRef last = LLVMBuildAdd(B, addr, llvm_const(L, L->i64, len - 1), "");
+    last = LLVMBuildAnd(B, last, llvm_const(L, L->i64, page_mask), "");
+    LLVMValueRef hit = LLVMBuildICmp(B, LLVMIntEQ, tag, last, "");
+
+    LLVMBasicBlockRef fast = llvm_new_bb(L, "range_hit"), slow = llvm_new_bb(L, "range_miss");
+    LLVMBasicBlockRef units = units_inline ? llvm_new_bb(L, "range_code_units") : slow;
+    LLVMBasicBlockRef join = llvm_new_bb(L, "");
+    LLVMValueRef br = LLVMBuildCondBr(B, hit, fast, units);
+    LLVMSetMetadata(br, L->md_prof, L->prof_likely);
+
+    if (units_inline) {
+        LLVMPositionBuilderAtEnd(B, units);
+        LLVMValueRef nd = LLVMBuildOr(B, last, llvm_const(L, L->i64, TLB_NOTDIRTY), "");
+        LLVMBasicBlockRef check = llvm_new_bb(L, "");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, tag, nd, ""), check, slow);
+        LLVMPositionBuilderAtEnd(B, check);
+        LLVMValueRef idx = LLVMBuildLShr(B, addr, llvm_const(L, L->i64, L->r->page_bits), "");
+        idx = LLVMBuildAnd(B, idx, llvm_const(L, L->i64, TLB_SIZE - 1), "");
+        LLVMValueRef off = LLVMBuildMul(B, idx, llvm_const(L, L->i64, sizeof(TlbFull)), "");
+        uint64_t full = offsetof(SoftTlb, full) + (uint64_t)mmu_idx * TLB_SIZE * sizeof(TlbFull) +
+                        offsetof(TlbFull, code_units);
+        off = LLVMBuildAdd(B, off, llvm_const(L, L->i64, full), "");
+        LLVMValueRef code = LLVMBuildLoad2(B, L->i64, gep_bytes(L, L->tlb, off), "code_units");
+        llvm_tag(L, code, L->tbaa_tlb);
+        LLVMValueRef clash = LLVMBuildAnd(B, code, code_unit_bits(L, addr, len), "");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, clash, llvm_const(L, L->i64, 0), ""), fast,
+                        slow);
+    }
+
+    LLVMPositionBuilderAtEnd(B, fast);
+    LLVMValueRef fast_val =
+        LLVMBuildAdd(B, addr, tlb_entry_field(L, entry, offsetof(TlbEntry, addend), ""), "");
+    LLVMBuildBr(B, join);
+
+    LLVMPositionBuilderAtEnd(B, slow);
+    llvm_globals_write_back(L);
+    llvm_store_current_tb(L);
+    LLVMTypeRef ty[6] = {L->ptr, L->i64, L->i64, L->i32, L->i32, L->i32};
+    LLVMValueRef args[6] = {L->cpu,
+                            addr,
+                            llvm_const(L, L->i64, len),
+                            llvm_const(L, L->i32, write),
+                            llvm_const(L, L->i32, mmu_idx),
+                            llvm_const(L, L->i32, op->insn)};
+    LLVMValueRef slow_val = llvm_call_host(L, LLVMFunctionType(L->i64, ty, 6, 0),
+                                           (const void *)softmmu_host_range_miss, args, 6);
+    mark_cold(L, slow_val);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, join);
+
+    LLVMPositionBuilderAtEnd(B, join);
+    LLVMValueRef phi = LLVMBuildPhi(B, L->i64, "host");
+    LLVMValueRef vals[2] = {fast_val, slow_val};
+    LLVMBasicBlockRef bbs[2] = {fast, slow_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    llvm_set(L, op->args[0], phi);
+}
+
+/* ld_host/st_host: plain host accesses in the guest-memory alias class. */
+void llvm_lower_host_access(LlvmLower *L, const IrOp *op)
+{
+    if (op->opc == IR_host_range) {
+        lower_host_range(L, op);
+        return;
+    }
+    LLVMBuilderRef B = L->bld;
+    unsigned mo = (unsigned)op->imm[1], size = ir_memop_size(mo), bits = 8 * size;
+    LLVMValueRef base = llvm_resize(L, llvm_get(L, op->args[1]), 64, false);
+    LLVMValueRef at = LLVMBuildAdd(B, base, llvm_const(L, L->i64, (uint64_t)op->imm[0]), "");
+    LLVMValueRef host = LLVMBuildIntToPtr(B, at, L->ptr, "");
+    if (op->opc == IR_ld_host) {
+        LLVMValueRef x = LLVMBuildLoad2(B, llvm_int_type(L, bits), host, "");
+        LLVMSetAlignment(x, 1);
+        llvm_tag(L, x, L->tbaa_guest);
+        if ((mo & IR_MO_BE) && size > 1) x = bswap(L, x);
+        llvm_set(L, op->args[0], llvm_resize(L, x, op_bits(op), mo & IR_MO_SIGN));
+    } else {
+        LLVMValueRef x = llvm_resize(L, llvm_get(L, op->args[0]), bits, false);
+        if ((mo & IR_MO_BE) && size > 1) x = bswap(L, x);
+        LLVMValueRef st = LLVMBuildStore(B, x, host);
+        LLVMSetAlignment(st, 1);
+        llvm_tag(L, st, L->tbaa_guest);
     }
 }

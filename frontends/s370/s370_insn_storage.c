@@ -14,6 +14,8 @@
 #include "frontends/s370/s370_internal.h"
 
 #define STORAGE_FLAGS (IR_CALL_READS_STATE | IR_CALL_WRITES_STATE | IR_CALL_MAY_RAISE)
+/* Helpers that change storage and return the CC but no register. */
+#define STORAGE_ONLY_FLAGS (IR_CALL_READS_STATE | IR_CALL_MAY_RAISE)
 
 /* ---- SS single-length family ---- */
 
@@ -92,12 +94,12 @@ static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_
     }                                                                                              \
     static S370_HELPER(name, name##_fn, flags)
 
-SS_HELPER(s370_helper_mvc, SS_MVC, STORAGE_FLAGS);
-SS_HELPER(s370_helper_mvn, SS_MVN, STORAGE_FLAGS);
-SS_HELPER(s370_helper_mvz, SS_MVZ, STORAGE_FLAGS);
-SS_HELPER(s370_helper_nc, SS_NC, STORAGE_FLAGS);
-SS_HELPER(s370_helper_oc, SS_OC, STORAGE_FLAGS);
-SS_HELPER(s370_helper_xc, SS_XC, STORAGE_FLAGS);
+SS_HELPER(s370_helper_mvc, SS_MVC, STORAGE_ONLY_FLAGS);
+SS_HELPER(s370_helper_mvn, SS_MVN, STORAGE_ONLY_FLAGS);
+SS_HELPER(s370_helper_mvz, SS_MVZ, STORAGE_ONLY_FLAGS);
+SS_HELPER(s370_helper_nc, SS_NC, STORAGE_ONLY_FLAGS);
+SS_HELPER(s370_helper_oc, SS_OC, STORAGE_ONLY_FLAGS);
+SS_HELPER(s370_helper_xc, SS_XC, STORAGE_ONLY_FLAGS);
 
 static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
@@ -122,6 +124,168 @@ static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
 }
 static S370_HELPER(s370_helper_clc, s370_helper_clc_fn, IR_CALL_READS_STATE | IR_CALL_MAY_RAISE);
 
+/* ---- the SS single-length family inline ----
+ *
+ * Each operand is translated once (host_range, ir/README.md "Guest RAM as
+ * host memory") and processed 8 bytes at a time, then 4, 2, 1.  Chunks in
+ * ascending order, each loaded before it is stored, give the byte-at-a-
+ * time result unless the first operand starts 1 to 7 bytes after the
+ * second in host memory (the propagating MVC): with a distance of 8 or
+ * more, every byte a chunk loads that the byte-wise order would see
+ * updated was stored by an earlier chunk.  That case, an operand crossing
+ * a page, or one that is not plain RAM, takes the helper. */
+
+enum { SS_CLC = SS_XC + 1 };
+
+/* Longer operands stay with the helper: past this, 64 copies of an
+ * unrolled chunk cost more to translate than a call. */
+#define SS_INLINE_MAX 256
+
+static unsigned ss_chunk(unsigned left, unsigned *memop)
+{
+    unsigned size = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+    *memop = size == 8 ? IR_MO_64 : size == 4 ? IR_MO_32 : size == 2 ? IR_MO_16 : IR_MO_8;
+    return size;
+}
+
+/* v = ss_byte(op, to, v) on every byte of a chunk. */
+static void ss_gen_combine(IrBlock *b, int op, IrVal v, IrVal to)
+{
+    const uint64_t low = UINT64_C(0x0f0f0f0f0f0f0f0f);
+    switch (op) {
+    case SS_MVN:
+    case SS_MVZ: {
+        uint64_t keep = op == SS_MVN ? ~low : low; /* digits the first operand keeps */
+        ir_op2(b, IR_and, IR_I64, v, v, ir_i64(b, ~keep));
+        ir_op2(b, IR_and, IR_I64, to, to, ir_i64(b, keep));
+        ir_op2(b, IR_or, IR_I64, v, v, to);
+        break;
+    }
+    case SS_NC: ir_op2(b, IR_and, IR_I64, v, v, to); break;
+    case SS_OC: ir_op2(b, IR_or, IR_I64, v, v, to); break;
+    case SS_XC: ir_op2(b, IR_xor, IR_I64, v, v, to); break;
+    default: break; /* MVC */
+    }
+}
+
+/* MVC, MVN, MVZ, NC, OC, XC on host operands to and from. */
+static void ss_gen_logic(S370Disas *d, int op, unsigned len, IrVal to, IrVal from, bool sets_cc)
+{
+    IrBlock *b = d->b;
+    IrVal v = ir_temp(b, IR_I64), old = ir_temp(b, IR_I64), any = ir_temp(b, IR_I64);
+    if (sets_cc) ir_mov(b, IR_I64, any, ir_i64(b, 0));
+    for (unsigned off = 0, size, mo; off < len; off += size) {
+        size = ss_chunk(len - off, &mo);
+        ir_ld_host(b, IR_I64, v, from, off, mo);
+        if (op != SS_MVC) {
+            ir_ld_host(b, IR_I64, old, to, off, mo);
+            ss_gen_combine(b, op, v, old);
+        }
+        ir_st_host(b, IR_I64, v, to, off, mo);
+        if (sets_cc) ir_op2(b, IR_or, IR_I64, any, any, v);
+    }
+    if (sets_cc) { /* PoO-370 §7 "AND": CC 0 all zero, 1 not */
+        ir_setcond(b, IR_I64, IR_NE, any, any, ir_i64(b, 0));
+        ir_op1(b, IR_trunc, IR_I32, d->cc, any);
+    }
+}
+
+/* CLC: big-endian chunks compare like their bytes in order; the first
+ * unequal chunk decides (PoO-370 §7 "Compare Logical"). */
+static void ss_gen_compare(S370Disas *d, unsigned len, IrVal x, IrVal y, uint32_t done)
+{
+    IrBlock *b = d->b;
+    IrVal p = ir_temp(b, IR_I64), q = ir_temp(b, IR_I64);
+    uint32_t differ = ir_label_new(b);
+    for (unsigned off = 0, size, mo; off < len; off += size) {
+        size = ss_chunk(len - off, &mo);
+        ir_ld_host(b, IR_I64, p, x, off, mo | IR_MO_BE);
+        ir_ld_host(b, IR_I64, q, y, off, mo | IR_MO_BE);
+        ir_brcond(b, IR_I64, IR_NE, p, q, differ);
+    }
+    ir_mov(b, IR_I32, d->cc, ir_i32(b, 0));
+    ir_br(b, done);
+    ir_label(b, differ); /* CC 1 low, 2 high: 2 - (p < q) */
+    ir_setcond(b, IR_I64, IR_LTU, p, p, q);
+    ir_op1(b, IR_trunc, IR_I32, d->cc, p);
+    ir_op2(b, IR_sub, IR_I32, d->cc, ir_i32(b, 2), d->cc);
+}
+
+static void s370_lift_ss_inline(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
+{
+    unsigned len = in->l1 + 1u;
+    if (len > SS_INLINE_MAX) {
+        s370_lift_helper(d, in, def);
+        return;
+    }
+    IrBlock *b = d->b;
+    int op = def->arg;
+    IrVal a1 = s370_gen_addr(d, 0, in->b1, in->d1), a2 = s370_gen_addr(d, 0, in->b2, in->d2);
+    IrVal h1 = ir_temp(b, IR_I64), h2 = ir_temp(b, IR_I64);
+    uint32_t slow = ir_label_new(b), done = ir_label_new(b);
+    /* Access exceptions in the helper's order (a write access implies
+     * fetch access under keys and DAT, so one translation of the first
+     * operand raises what its fetch and then store would). */
+    ir_mov(b, IR_I64, d->pc_global, ir_i64(b, d->pc));
+    if (op == SS_CLC) {
+        ir_host_range(b, h1, a1, len, d->mmu_idx, false);
+        ir_host_range(b, h2, a2, len, d->mmu_idx, false);
+    } else {
+        ir_host_range(b, h2, a2, len, d->mmu_idx, false);
+        ir_host_range(b, h1, a1, len, d->mmu_idx, true);
+    }
+    ir_brcond(b, IR_I64, IR_EQ, h1, ir_i64(b, 0), slow);
+    ir_brcond(b, IR_I64, IR_EQ, h2, ir_i64(b, 0), slow);
+    if (op == SS_CLC) {
+        ss_gen_compare(d, len, h1, h2, done);
+    } else {
+        IrVal dist = ir_temp(b, IR_I64); /* h1 - h2 - 1 < 7: 1..7 bytes apart */
+        ir_op2(b, IR_sub, IR_I64, dist, h1, h2);
+        ir_op2(b, IR_sub, IR_I64, dist, dist, ir_i64(b, 1));
+        ir_brcond(b, IR_I64, IR_LTU, dist, ir_i64(b, 7), slow);
+        ss_gen_logic(d, op, len, h1, h2, (def->flags & S370F_SETS_CC) != 0);
+    }
+    ir_br(b, done);
+    ir_label(b, slow);
+    s370_gen_helper_call(d, in, def, a1, a2);
+    ir_label(b, done);
+}
+
+/* TR inline: byte by byte in operand order, each table lookup after the
+ * previous byte's store, which is the architected result also when the
+ * table overlaps the operand.  Four ops a byte, so only short operands
+ * (the usual translate of a field); a table crossing a page, where only
+ * the entries used may be accessed, takes the helper. */
+#define TR_INLINE_MAX 64
+
+static void s370_lift_tr_inline(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
+{
+    unsigned len = in->l1 + 1u;
+    if (len > TR_INLINE_MAX) {
+        s370_lift_helper(d, in, def);
+        return;
+    }
+    IrBlock *b = d->b;
+    IrVal a1 = s370_gen_addr(d, 0, in->b1, in->d1), a2 = s370_gen_addr(d, 0, in->b2, in->d2);
+    IrVal op = ir_temp(b, IR_I64), table = ir_temp(b, IR_I64), v = ir_temp(b, IR_I64);
+    uint32_t slow = ir_label_new(b), done = ir_label_new(b);
+    ir_mov(b, IR_I64, d->pc_global, ir_i64(b, d->pc));
+    ir_host_range(b, op, a1, len, d->mmu_idx, true);
+    ir_host_range(b, table, a2, 256, d->mmu_idx, false);
+    ir_brcond(b, IR_I64, IR_EQ, op, ir_i64(b, 0), slow);
+    ir_brcond(b, IR_I64, IR_EQ, table, ir_i64(b, 0), slow);
+    for (unsigned i = 0; i < len; i++) {
+        ir_ld_host(b, IR_I64, v, op, i, IR_MO_8);
+        ir_op2(b, IR_add, IR_I64, v, v, table);
+        ir_ld_host(b, IR_I64, v, v, 0, IR_MO_8);
+        ir_st_host(b, IR_I64, v, op, i, IR_MO_8);
+    }
+    ir_br(b, done);
+    ir_label(b, slow);
+    s370_gen_helper_call(d, in, def, a1, a2);
+    ir_label(b, done);
+}
+
 /* MVCIN (ESA/390): the second operand is taken right to left. */
 static uint64_t s370_helper_mvcin_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
@@ -134,7 +298,7 @@ static uint64_t s370_helper_mvcin_fn(CPUState *c, uint64_t f, uint64_t a1, uint6
         s370_operand_store8(cpu, &dst, i, s370_operand_load8(cpu, &src, len - 1 - i));
     return 0;
 }
-static S370_HELPER(s370_helper_mvcin, s370_helper_mvcin_fn, STORAGE_FLAGS);
+static S370_HELPER(s370_helper_mvcin, s370_helper_mvcin_fn, STORAGE_ONLY_FLAGS);
 
 /* TR: each first-operand byte is replaced by the table byte it indexes. */
 static uint64_t s370_helper_tr_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
@@ -163,7 +327,7 @@ static uint64_t s370_helper_tr_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t
         s370_operand_store8(cpu, &dst, i, s370_load8(cpu, a2 + s370_operand_load8(cpu, &dst, i)));
     return 0;
 }
-static S370_HELPER(s370_helper_tr, s370_helper_tr_fn, STORAGE_FLAGS);
+static S370_HELPER(s370_helper_tr, s370_helper_tr_fn, STORAGE_ONLY_FLAGS);
 
 /* TRT: scan for the first byte whose table entry is nonzero; GR1 gets its
  * address (bits 8-31 in 24-bit mode), GR2 bits 24-31 the entry. */
@@ -512,6 +676,10 @@ static S370_HELPER(s370_helper_execute, s370_helper_execute_fn, STORAGE_FLAGS);
     {                                                                                              \
         k, n, S370_FMT_##fmt, archs, fl, s370_lift_helper, &helper, 0                              \
     }
+#define SS(k, n, fl, helper, op)                                                                   \
+    {                                                                                              \
+        k, n, S370_FMT_SS_L, S370_IN_ALL, fl, s370_lift_ss_inline, &helper, op                     \
+    }
 
 static const S370InsnDef s370_storage_table[] = {
     H(0x0e00, "MVCL", RR, S370_IN_ALL, S370F_SETS_CC, s370_helper_mvcl),
@@ -525,14 +693,14 @@ static const S370InsnDef s370_storage_table[] = {
     H(0xb25e, "SRST", RRE, S370_IN_390, S370F_SETS_CC, s370_helper_srst),
     H(0xba00, "CS", RS, S370_IN_ALL, S370F_SETS_CC, s370_helper_cs),
     H(0xbb00, "CDS", RS, S370_IN_ALL, S370F_SETS_CC, s370_helper_cds),
-    H(0xd100, "MVN", SS_L, S370_IN_ALL, 0, s370_helper_mvn),
-    H(0xd200, "MVC", SS_L, S370_IN_ALL, 0, s370_helper_mvc),
-    H(0xd300, "MVZ", SS_L, S370_IN_ALL, 0, s370_helper_mvz),
-    H(0xd400, "NC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_nc),
-    H(0xd500, "CLC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_clc),
-    H(0xd600, "OC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_oc),
-    H(0xd700, "XC", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_xc),
-    H(0xdc00, "TR", SS_L, S370_IN_ALL, 0, s370_helper_tr),
+    SS(0xd100, "MVN", 0, s370_helper_mvn, SS_MVN),
+    SS(0xd200, "MVC", 0, s370_helper_mvc, SS_MVC),
+    SS(0xd300, "MVZ", 0, s370_helper_mvz, SS_MVZ),
+    SS(0xd400, "NC", S370F_SETS_CC, s370_helper_nc, SS_NC),
+    SS(0xd500, "CLC", S370F_SETS_CC, s370_helper_clc, SS_CLC),
+    SS(0xd600, "OC", S370F_SETS_CC, s370_helper_oc, SS_OC),
+    SS(0xd700, "XC", S370F_SETS_CC, s370_helper_xc, SS_XC),
+    {0xdc00, "TR", S370_FMT_SS_L, S370_IN_ALL, 0, s370_lift_tr_inline, &s370_helper_tr, 0},
     H(0xdd00, "TRT", SS_L, S370_IN_ALL, S370F_SETS_CC, s370_helper_trt),
     H(0xe800, "MVCIN", SS_L, S370_IN_390, 0, s370_helper_mvcin),
 };

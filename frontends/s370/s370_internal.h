@@ -214,6 +214,10 @@ uint64_t s370_fields(const S370Insn *in);
  * SS, SSE formats); addr2 is x2+b2+d2 (RX, RXE, RXF), b2+d2 (RS, S, SS,
  * SSE), or 0. */
 S370Lifter s370_lift_helper;
+/* Its second half, for lifters with an inline fast path that fall back to
+ * the helper: the call with operand addresses already computed (i32). */
+void s370_gen_helper_call(S370Disas *d, const S370Insn *in, const S370InsnDef *def, IrVal addr1,
+                          IrVal addr2);
 /* Operation exception for table lines whose lifter is missing. */
 S370Lifter s370_lift_unimplemented;
 
@@ -295,8 +299,10 @@ static inline unsigned s370_data_mmu_idx(const S370CPU *cpu)
     return s370_psw_dat(cpu) ? S370_MMU_PRIMARY : S370_MMU_REAL;
 }
 
-static inline bool s370_operand_map(S370CPU *cpu, uint64_t addr, uint32_t len, MMUAccess access,
-                                    S370Operand *op)
+/* Inlined: helpers call it once or twice per instruction, and the call
+ * set-up cost as much as the translation. */
+__attribute__((always_inline)) static inline bool
+s370_operand_map(S370CPU *cpu, uint64_t addr, uint32_t len, MMUAccess access, S370Operand *op)
 {
     CPUState *c = &cpu->common;
     uint32_t amask = s370_amask(cpu);

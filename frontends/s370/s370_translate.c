@@ -272,6 +272,13 @@ void s370_lift_helper(S370Disas *d, const S370Insn *in, const S370InsnDef *def)
         break;
     default: break;
     }
+    s370_gen_helper_call(d, in, def, addr1, addr2);
+}
+
+void s370_gen_helper_call(S370Disas *d, const S370Insn *in, const S370InsnDef *def, IrVal addr1,
+                          IrVal addr2)
+{
+    IrBlock *b = d->b;
     /* Helpers may read the PSW: the pc global holds this instruction. */
     ir_mov(b, IR_I64, d->pc_global, ir_i64(b, d->pc));
     IrVal args[3] = {ir_i64(b, s370_fields(in)), ir_temp(b, IR_I64), ir_temp(b, IR_I64)};

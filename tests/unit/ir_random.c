@@ -293,6 +293,41 @@ static bool gen_mem(Gen *g)
     return true;
 }
 
+/* host_range over a few bytes of the window, then ld_host/st_host inside
+ * the range when it is non-zero (ir/README.md "Guest RAM as host
+ * memory").  The host address itself never becomes a usable value: it
+ * differs between the memories the backends under test run on. */
+static bool gen_host(Gen *g)
+{
+    const IrRandomOptions *o = &g->opt;
+    if (!o->ram_size) return false;
+    unsigned len = 1 + below(g, 24);
+    bool aligned, write = chance(g, 50);
+    IrVal addr = ram_address(g, 1, &aligned), h = ir_temp(g->b, IR_I64);
+    ir_host_range(g->b, h, addr, len, below(g, o->mmu_modes ? o->mmu_modes : 1), write);
+    uint32_t skip = ir_label_new(g->b), snap[2] = {g->ntemps[0], g->ntemps[1]};
+    ir_brcond(g->b, IR_I64, IR_EQ, h, ir_const(g->b, IR_I64, 0), skip);
+    for (unsigned n = 1 + below(g, 3); n--;) {
+        IrType t = pick_type(g);
+        unsigned mo;
+        do
+            mo = below(g, t == IR_I64 ? 4 : 3);
+        while (ir_memop_size(mo) > len);
+        if (chance(g, 50)) mo |= IR_MO_BE;
+        unsigned offset = below(g, len - ir_memop_size(mo) + 1);
+        if (write && chance(g, 50)) {
+            ir_st_host(g->b, t, pick_val(g, t), h, offset, mo);
+        } else {
+            if (chance(g, 50)) mo |= IR_MO_SIGN;
+            ir_ld_host(g->b, t, pick_dest(g, t), h, offset, mo);
+        }
+    }
+    ir_label(g->b, skip);
+    g->ntemps[0] = snap[0];
+    g->ntemps[1] = snap[1];
+    return true;
+}
+
 /* A cpu-state base and byte offset for an env access of size bytes. */
 static IrVal env_base(Gen *g, unsigned size, int64_t *offset)
 {
@@ -350,7 +385,7 @@ static const struct {
 } generators[] = {
     {gen_binary, 20},  {gen_shift, 8}, {gen_unary, 10}, {gen_div, 4},
     {gen_bitfield, 6}, {gen_cond, 8},  {gen_carry, 5},  {gen_width_change, 5},
-    {gen_mem, 10},     {gen_env, 8},   {gen_call, 4},
+    {gen_mem, 10},     {gen_host, 4},  {gen_env, 8},    {gen_call, 4},
 };
 
 static void gen_one(Gen *g)

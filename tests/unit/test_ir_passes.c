@@ -366,6 +366,26 @@ Test(ir_passes, coalesce_keeps_the_temp_when_the_register_changes_or_at_labels)
     free(before);
 }
 
+/* t is written again only on the path that does not branch: the read
+ * after the label still sees the first value (a random block found it). */
+Test(ir_passes, coalesce_keeps_the_temp_read_past_a_write_on_another_path)
+{
+    IrBlock *b = new_block();
+    uint32_t l = ir_label_new(b);
+    IrVal t = ir_temp(b, IR_I32);
+    ir_op2(b, IR_add, IR_I32, t, EAX, EBX);
+    ir_mov(b, IR_I32, EAX, t);
+    ir_brcond(b, IR_I32, IR_EQ, EBX, ir_i32(b, 0), l);
+    ir_mov(b, IR_I32, t, ir_i32(b, 7)); /* only when not branching */
+    ir_mov(b, IR_I32, EAX, ir_i32(b, 9));
+    ir_label(b, l);
+    ir_mov(b, IR_I32, EBX, t);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *before = ir_test_print(b);
+    expect_after(b, ir_pass_coalesce, before);
+    free(before);
+}
+
 static uint64_t helper_dummy(CPUState *cpu)
 {
     return 1;

@@ -603,6 +603,63 @@ Test(llvm_ops, exits_encode_the_tb_kind_and_code)
     pair_free(p);
 }
 
+/* ---- guest RAM through host addresses ---- */
+
+/* host_range gives RAM inside one page and 0 for a range crossing one;
+ * ld_host/st_host honour size, sign and byte order. */
+Test(llvm_ops, host_range_maps_one_page_and_host_accesses_keep_byte_order)
+{
+    Pair *p = pair_new(NULL);
+    IrBlock *b = ir_block_new(testcpu_globals());
+    ir_insn_start(b, 0x1000, 0, 0);
+    IrVal h = ir_temp(b, IR_I64), cross = ir_temp(b, IR_I64), next = ir_temp(b, IR_I64);
+    uint32_t skip = ir_label_new(b);
+    ir_host_range(b, h, ir_i64(b, 0x2004), 16, 0, true);
+    ir_setcond(b, IR_I64, IR_NE, TC_R(0), h, ir_i64(b, 0));
+    ir_brcond(b, IR_I64, IR_EQ, h, ir_i64(b, 0), skip);
+    ir_st_host(b, IR_I64, TC_R(1), h, 0, IR_MO_64 | IR_MO_BE);
+    ir_ld_host(b, IR_I64, TC_R(2), h, 0, IR_MO_32);
+    ir_ld_host(b, IR_I32, TC_W(3), h, 7, IR_MO_8 | IR_MO_SIGN);
+    ir_st_host(b, IR_I32, TC_W(4), h, 12, IR_MO_16 | IR_MO_BE);
+    ir_label(b, skip);
+    ir_insn_start(b, 0x1004, 0, 0);
+    ir_host_range(b, cross, TC_W(5), 16, 0, false); /* 0x2ff8: crosses */
+    ir_setcond(b, IR_I64, IR_NE, TC_R(4), cross, ir_i64(b, 0));
+    ir_host_range(b, next, ir_i32(b, 0x3000), 8, 1, false);
+    ir_setcond(b, IR_I64, IR_NE, TC_R(5), next, ir_i64(b, 0));
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    Compiled c;
+    compile_block(p, b, &c, false);
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        for (int k = 0; k < 2; k++) {
+            TestCpu *tc = k ? p->b : p->a;
+            cpu_prepare(tc, seed);
+            tc->w[5] = 0x2ff8;
+        }
+        TestCpu *fresh = testcpu_new();
+        cpu_prepare(fresh, seed);
+        Result ra = run_a(p->a, c.tb), rb = run_b(p->b, &c);
+        cr_assert(!ra.faulted && !rb.faulted);
+        char diff[256];
+        cr_assert(testcpu_state_equal(p->a, p->b, diff, sizeof(diff)), "%s", diff);
+        TestCpu *tc = p->b;
+        uint64_t r1 = fresh->r[1];
+        const uint8_t *ram = testcpu_ram(tc);
+        for (unsigned i = 0; i < 8; i++)
+            cr_assert_eq(ram[0x2004 + i], (uint8_t)(r1 >> (56 - 8 * i)), "byte %u", i);
+        cr_assert_eq(ram[0x2010], (uint8_t)(fresh->w[4] >> 8));
+        cr_assert_eq(ram[0x2011], (uint8_t)fresh->w[4]);
+        cr_assert_eq(tc->r[0], 1);
+        cr_assert_eq(tc->r[2], __builtin_bswap32((uint32_t)(r1 >> 32)));
+        cr_assert_eq(tc->w[3], (uint32_t)(int32_t)(int8_t)r1);
+        cr_assert_eq(tc->r[4], 0, "a range crossing a page has no host address");
+        cr_assert_eq(tc->r[5], 1);
+        testcpu_free(fresh);
+    }
+    compiled_free(p, &c);
+    pair_free(p);
+}
+
 /* ---- helpers: NORETURN, pointer arguments ---- */
 
 #define EXCP_DIE 33
