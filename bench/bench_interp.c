@@ -1,7 +1,10 @@
 /*
- * Micro-benchmark of the tier-0 interpreter: a few representative blocks,
+ * Micro-benchmark of the two execution tiers: a few representative blocks,
  * each lowered once and run as a TB chained to itself (jmp_dest[0]) until a
- * counter global reaches zero.  Prints a table; asserts nothing.
+ * counter global reaches zero, by the interpreter and as a one-block LLVM
+ * region whose slot 0 continues at itself (the loop then runs inside the
+ * compiled function, as a hot guest loop does).  Prints a table; asserts
+ * nothing.
  *
  *   bench_interp [seconds-per-block]     (default 0.5)
  */
@@ -11,6 +14,7 @@
 #include <time.h>
 
 #include "backends/interp/interp.h"
+#include "backends/llvm/llvm_engine.h"
 #include "core/tb.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -195,7 +199,44 @@ static double run_iterations(BenchCpu *bc, TranslationBlock *tb, uint64_t iterat
     return t;
 }
 
-static void bench_block(const char *name, void (*build)(IrBlock *), double seconds)
+static double run_native(BenchCpu *bc, JitEntry entry, TranslationBlock *tb, uint64_t iterations)
+{
+    bc->r[COUNTER] = iterations;
+    bc->r[8] = 0;
+    double t0 = now_seconds();
+    uint64_t e = entry(&bc->cpu);
+    double t = now_seconds() - t0;
+    uint64_t want = (uintptr_t)tb | JIT_EXIT_CODE | (uint64_t)IR_EXIT_NORMAL << JIT_EXIT_CODE_SHIFT;
+    if (e != want || bc->r[COUNTER] != 0) {
+        fprintf(stderr, "bench_interp: compiled block did not run to its end\n");
+        exit(1);
+    }
+    return t;
+}
+
+/* Iterations for about seconds of run(), after a calibration run. */
+static uint64_t calibrated(double (*run)(BenchCpu *, void *, TranslationBlock *, uint64_t),
+                           BenchCpu *bc, void *code, TranslationBlock *tb, double seconds)
+{
+    uint64_t n = 100000;
+    double t = run(bc, code, tb, n);
+    n = (uint64_t)(n * (seconds / (t > 1e-6 ? t : 1e-6)));
+    return n < 1000 ? 1000 : n;
+}
+
+static double run_interp_tier(BenchCpu *bc, void *code, TranslationBlock *tb, uint64_t n)
+{
+    (void)code;
+    return run_iterations(bc, tb, n);
+}
+
+static double run_llvm_tier(BenchCpu *bc, void *code, TranslationBlock *tb, uint64_t n)
+{
+    return run_native(bc, ((const LlvmCompiled *)code)->entry, tb, n);
+}
+
+static void bench_block(LlvmEngine *engine, const char *name, void (*build)(IrBlock *),
+                        double seconds)
 {
     BenchCpu *bc = bench_cpu_new();
     IrBlock *b = ir_block_new(&bench_globals);
@@ -205,25 +246,34 @@ static void bench_block(const char *name, void (*build)(IrBlock *), double secon
         fprintf(stderr, "bench_interp: %s: %s\n", name, err);
         exit(1);
     }
-    TranslationBlock *tb = calloc(1, sizeof(*tb));
+    TranslationBlock *tb = tb_alloc();
+    tb->pc = 0x1000;
     tb->icount = b->ninsns;
     tb->ir = b;
     tb->interp_code = interp_lower(b);
     tb->jmp_dest[0] = tb; /* the loop: chained to itself */
     bc->cpu.icount_limit = UINT64_MAX;
 
-    /* Calibrate, then run for about the requested time. */
-    uint64_t n = 100000;
+    uint64_t n = calibrated(run_interp_tier, bc, NULL, tb, seconds);
     double t = run_iterations(bc, tb, n);
-    n = (uint64_t)(n * (seconds / (t > 1e-6 ? t : 1e-6)));
-    if (n < 1000) n = 1000;
-    t = run_iterations(bc, tb, n);
-
     unsigned ops = executed_ops(b);
-    double total_ops = (double)n * ops, total_insns = (double)n * b->ninsns;
-    printf("%-10s %6u %6u %8zu %10.2f %10.1f %12.1f\n", name, ops, b->ninsns,
+    double total_ops = (double)n * ops, insns_per_s = (double)n * b->ninsns / t;
+    printf("%-10s %6u %6u %8zu %10.2f %10.1f %12.1f", name, ops, b->ninsns,
            interp_code_size(tb->interp_code), t * 1e9 / total_ops, total_ops / t / 1e6,
-           total_insns / t / 1e6);
+           insns_per_s / 1e6);
+
+    JitRegionBlock blk = {.tb = tb, .ir = b, .succ = {0, -1}, .ptr_succ = -1};
+    JitRegionSpec spec = {.id = 1, .page_bits = 12, .blocks = &blk, .nblocks = 1};
+    LlvmCompiled c;
+    if (!engine || !llvm_engine_compile(engine, &spec, &c, err, sizeof(err))) {
+        printf(" %12s %8s\n", "-", "-");
+    } else {
+        n = calibrated(run_llvm_tier, bc, &c, tb, seconds);
+        double tj = run_native(bc, c.entry, tb, n);
+        double jit_per_s = (double)n * b->ninsns / tj;
+        printf(" %12.1f %8.1f\n", jit_per_s / 1e6, jit_per_s / insns_per_s);
+        llvm_engine_release(engine, c.tracker);
+    }
     interp_code_free(tb->interp_code);
     free(tb);
     ir_block_free(b);
@@ -234,11 +284,15 @@ int main(int argc, char **argv)
 {
     double seconds = argc > 1 ? atof(argv[1]) : 0.5;
     if (seconds <= 0 || seconds > 4) seconds = 0.5;
-    printf("%-10s %6s %6s %8s %10s %10s %12s\n", "block", "IR ops", "insns", "bytes", "ns/IR op",
-           "M ops/s", "M insns/s");
-    bench_block("alu", build_alu, seconds);
-    bench_block("memory", build_memory, seconds);
-    bench_block("branchy", build_branchy, seconds);
-    bench_block("calls", build_calls, seconds);
+    char err[256];
+    LlvmEngine *engine = llvm_engine_create(&(LlvmEngineOptions){0}, err, sizeof(err));
+    if (!engine) fprintf(stderr, "bench_interp: no LLVM tier: %s\n", err);
+    printf("%-10s %6s %6s %8s %10s %10s %12s %12s %8s\n", "block", "IR ops", "insns", "bytes",
+           "ns/IR op", "M ops/s", "M insns/s", "jit M ins/s", "jit/int");
+    bench_block(engine, "alu", build_alu, seconds);
+    bench_block(engine, "memory", build_memory, seconds);
+    bench_block(engine, "branchy", build_branchy, seconds);
+    bench_block(engine, "calls", build_calls, seconds);
+    if (engine) llvm_engine_destroy(engine);
     return 0;
 }
