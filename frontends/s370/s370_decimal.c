@@ -1,13 +1,15 @@
 /*
  * Packed-decimal arithmetic of the S/370 decimal instructions: pure
  * functions on operand images (PoO-370 §8, PoO-390 §8; CVB and CVD are in
- * §7 "General Instructions").  Operands are decoded into a binary
- * magnitude and sign, which holds every 31-digit value exactly; results
+ * §7 "General Instructions").  AP, SP, ZAP and CP add and compare the
+ * digits in BCD as they are; MP, DP, SRP, CVB and CVD decode them into a
+ * binary magnitude, which holds every 31-digit value exactly.  Results
  * are encoded back with the preferred signs.
  */
 #include "frontends/s370/s370_decimal.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* 10^0 .. 10^32 (SRP shifts right by up to 32 digits). */
 static S370DecMag s370_pow10(unsigned n)
@@ -23,71 +25,203 @@ static unsigned s370_dec_digits(unsigned len)
     return 2 * len - 1;
 }
 
-/* Digit k from the left of a packed field of len bytes. */
-static unsigned s370_dec_digit(const uint8_t *field, unsigned k)
+/* 10^16: 31 digits are two 16-digit halves, one uint64_t of BCD each. */
+#define S370_DEC_HALF UINT64_C(10000000000000000)
+
+/* ---- field images ----
+ * A packed field of len bytes read as one big-endian number is its
+ * image: the sign code in bits 0-3, digit k from the right in bits
+ * 4k+4 to 4k+7.  Eight bytes are one uint64_t, so checking and converting
+ * the digits works on sixteen of them at a time, and without the sign
+ * the image is the number in BCD, which AP, SP, ZAP and CP work on
+ * directly. */
+
+/* 31 digits in BCD, the units digit in bits 0-3; a sum's carry digit
+ * still fits. */
+typedef unsigned __int128 S370DecBcd;
+
+/* A decoded packed number in BCD. */
+typedef struct S370DecPacked {
+    S370DecBcd digits;
+    bool negative;
+} S370DecPacked;
+
+#define S370_DEC_BCD(hi, lo) ((S370DecBcd)UINT64_C(hi) << 64 | UINT64_C(lo))
+
+/* n bytes (0-8) as a big-endian number: two loads that may overlap,
+ * which is the same byte in the same place either way. */
+static inline uint64_t s370_dec_get_be(const uint8_t *p, unsigned n)
 {
-    uint8_t b = field[k / 2];
-    return k & 1 ? b & 0xf : b >> 4;
+    uint64_t v;
+    uint32_t a, b;
+    uint16_t h;
+    if (n == 8) {
+        memcpy(&v, p, 8);
+        return __builtin_bswap64(v);
+    }
+    if (n >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return (uint64_t)__builtin_bswap32(a) << 8 * (n - 4) | __builtin_bswap32(b);
+    }
+    if (n >= 2) {
+        memcpy(&h, p + n - 2, 2);
+        return (uint64_t)p[0] << 8 * (n - 1) | __builtin_bswap16(h);
+    }
+    return n ? p[0] : 0;
+}
+
+/* The rightmost n bytes (0-8) of v, big-endian, the same way. */
+static inline void s370_dec_put_be(uint8_t *p, unsigned n, uint64_t v)
+{
+    uint32_t a, b;
+    uint16_t h;
+    if (n == 8) {
+        v = __builtin_bswap64(v);
+        memcpy(p, &v, 8);
+    } else if (n >= 4) {
+        a = __builtin_bswap32((uint32_t)(v >> 8 * (n - 4)));
+        b = __builtin_bswap32((uint32_t)v);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n >= 2) {
+        h = __builtin_bswap16((uint16_t)v);
+        p[0] = (uint8_t)(v >> 8 * (n - 1));
+        memcpy(p + n - 2, &h, 2);
+    } else if (n) {
+        p[0] = (uint8_t)v;
+    }
+}
+
+/* The 4-bit groups of x that are above 9 (1000 with 100 or 010), as
+ * their bit 3. */
+static inline uint64_t s370_dec_bad_nibbles(uint64_t x)
+{
+    return x & (x << 1 | x << 2) & UINT64_C(0x8888888888888888);
+}
+
+/* Sixteen BCD digits to binary: pairs of digits into bytes, pairs of
+ * bytes into 16-bit lanes, and so on; no lane outgrows its width. */
+static inline uint64_t s370_dec_bcd_to_bin(uint64_t x)
+{
+    x = (x & UINT64_C(0x0f0f0f0f0f0f0f0f)) + (x >> 4 & UINT64_C(0x0f0f0f0f0f0f0f0f)) * 10;
+    x = (x & UINT64_C(0x00ff00ff00ff00ff)) + (x >> 8 & UINT64_C(0x00ff00ff00ff00ff)) * 100;
+    x = (x & UINT64_C(0x0000ffff0000ffff)) + (x >> 16 & UINT64_C(0x0000ffff0000ffff)) * 10000;
+    return (x & 0xffffffff) + (x >> 32) * 100000000;
+}
+
+/* v below 10^8 to eight BCD digits, the other way round: four-digit
+ * halves in 32-bit lanes, two-digit quarters in 16-bit lanes, then each
+ * quarter n becomes n + 6 * (n / 10), its BCD byte.  The lane quotients
+ * are multiplications: n / 100 = n * 5243 >> 19 for n < 43699, n / 10 =
+ * n * 103 >> 10 for n < 179. */
+static inline uint32_t s370_dec_bin_to_bcd8(uint32_t v)
+{
+    uint64_t x = (uint64_t)(v / 10000) << 32 | v % 10000;
+    uint64_t q = (x * 5243 >> 19) & UINT64_C(0x0000007f0000007f);
+    x = q << 16 | (x - q * 100);
+    x += ((x * 103 >> 10) & UINT64_C(0x000f000f000f000f)) * 6;
+    x = (x | x >> 8) & UINT64_C(0x0000ffff0000ffff);
+    return (uint32_t)(x | x >> 16);
+}
+
+/* v below 10^16 to sixteen BCD digits. */
+static inline uint64_t s370_dec_bin_to_bcd(uint64_t v)
+{
+    return (uint64_t)s370_dec_bin_to_bcd8((uint32_t)(v / 100000000)) << 32 |
+           s370_dec_bin_to_bcd8((uint32_t)(v % 100000000));
+}
+
+/* Read a field: false when a digit code is not 0-9 or the sign code
+ * not A-F (PoO-370 §8 "Decimal-Number Formats"). */
+static bool s370_dec_get_packed(const uint8_t *field, unsigned len, S370DecPacked *out)
+{
+    uint64_t hi = 0, lo;
+    if (len <= 8) {
+        lo = s370_dec_get_be(field, len);
+    } else {
+        hi = s370_dec_get_be(field, len - 8);
+        lo = s370_dec_get_be(field + len - 8, 8);
+    }
+    unsigned sign = lo & 0xf;
+    if ((s370_dec_bad_nibbles(hi) | s370_dec_bad_nibbles(lo & ~UINT64_C(0xf))) ||
+        !s370_dec_sign_valid(sign))
+        return false;
+    out->digits = ((S370DecBcd)hi << 64 | lo) >> 4;
+    out->negative = s370_dec_sign_minus(sign);
+    return true;
+}
+
+/* Write the rightmost 2*len-1 digits with the preferred sign; true when
+ * nonzero digits did not fit. */
+static bool s370_dec_put_packed(uint8_t *field, unsigned len, S370DecPacked p)
+{
+    S370DecBcd image = p.digits << 4 | (p.negative ? S370_DEC_MINUS : S370_DEC_PLUS);
+    if (len <= 8) {
+        s370_dec_put_be(field, len, (uint64_t)image);
+    } else {
+        s370_dec_put_be(field, len - 8, (uint64_t)(image >> 64));
+        s370_dec_put_be(field + len - 8, 8, (uint64_t)image);
+    }
+    return p.digits >> 4 * s370_dec_digits(len) != 0;
 }
 
 bool s370_dec_valid(const uint8_t *field, unsigned len)
 {
-    for (unsigned i = 0; i + 1 < len; i++)
-        if ((field[i] >> 4) > 9 || (field[i] & 0xf) > 9) return false;
-    return (field[len - 1] >> 4) <= 9 && s370_dec_sign_valid(field[len - 1] & 0xf);
+    S370DecPacked p;
+    return s370_dec_get_packed(field, len, &p);
 }
 
-/* 10^16: 31 digits are done as two 64-bit halves, which keeps the 128-bit
- * multiplications and divisions to one per operand. */
-#define S370_DEC_HALF UINT64_C(10000000000000000)
+/* The binary magnitude of BCD digits, sixteen at a time. */
+static S370DecNumber s370_dec_binary(S370DecPacked p)
+{
+    uint64_t lo = s370_dec_bcd_to_bin((uint64_t)p.digits), hi = (uint64_t)(p.digits >> 64);
+    S370DecMag mag = hi ? (S370DecMag)s370_dec_bcd_to_bin(hi) * S370_DEC_HALF + lo : lo;
+    return (S370DecNumber){mag, p.negative};
+}
 
 bool s370_dec_load(const uint8_t *field, unsigned len, S370DecNumber *out)
 {
-    if (!s370_dec_valid(field, len)) return false;
-    unsigned digits = s370_dec_digits(len), split = digits > 16 ? digits - 16 : 0;
-    uint64_t hi = 0, lo = 0;
-    for (unsigned k = 0; k < split; k++)
-        hi = hi * 10 + s370_dec_digit(field, k);
-    for (unsigned k = split; k < digits; k++)
-        lo = lo * 10 + s370_dec_digit(field, k);
-    out->mag = split ? (S370DecMag)hi * S370_DEC_HALF + lo : lo;
-    out->negative = s370_dec_sign_minus(field[len - 1] & 0xf);
+    S370DecPacked p;
+    if (!s370_dec_get_packed(field, len, &p)) return false;
+    *out = s370_dec_binary(p);
     return true;
-}
-
-/* The next digit from the right of *mag, sixteen at a time through *part. */
-static unsigned s370_dec_next_digit(S370DecMag *mag, uint64_t *part, unsigned *left)
-{
-    if (*left == 0) {
-        if (*mag < S370_DEC_HALF) {
-            *part = (uint64_t)*mag;
-            *mag = 0;
-        } else {
-            *part = (uint64_t)(*mag % S370_DEC_HALF);
-            *mag /= S370_DEC_HALF;
-        }
-        *left = 16;
-    }
-    unsigned d = (unsigned)(*part % 10);
-    *part /= 10;
-    --*left;
-    return d;
 }
 
 bool s370_dec_store(uint8_t *field, unsigned len, S370DecNumber n)
 {
-    S370DecMag mag = n.mag;
-    uint64_t part = 0;
-    unsigned left = 0;
-    /* Right to left: the sign with the units digit, then digit pairs. */
-    unsigned units = s370_dec_next_digit(&mag, &part, &left);
-    field[len - 1] = (uint8_t)(units << 4 | (n.negative ? S370_DEC_MINUS : S370_DEC_PLUS));
-    for (int i = (int)len - 2; i >= 0; i--) {
-        unsigned lo = s370_dec_next_digit(&mag, &part, &left);
-        unsigned hi = s370_dec_next_digit(&mag, &part, &left);
-        field[i] = (uint8_t)(hi << 4 | lo);
+    /* The rightmost 32 digits as two BCD halves, and whether any beyond
+     * them are nonzero. */
+    uint64_t lo = (uint64_t)n.mag, hi = 0;
+    bool beyond = false;
+    if (n.mag >= S370_DEC_HALF) {
+        S370DecMag q = n.mag / S370_DEC_HALF;
+        lo = (uint64_t)(n.mag - q * S370_DEC_HALF);
+        hi = s370_dec_bin_to_bcd((uint64_t)(q % S370_DEC_HALF));
+        beyond = q >= S370_DEC_HALF;
     }
-    return mag != 0 || part != 0;
+    S370DecPacked p = {(S370DecBcd)hi << 64 | s370_dec_bin_to_bcd(lo), n.negative};
+    return s370_dec_put_packed(field, len, p) || beyond;
+}
+
+/* BCD sum and difference (a >= b) of digits 0-9: binary arithmetic, then
+ * 6 taken back from each digit that did not carry (having been given
+ * 6 beforehand so that it carries at ten), or that borrowed.  A digit's
+ * carry or borrow shows as bit 4 of the next digit in a ^ b ^ result. */
+#define S370_DEC_BCD_SIXES S370_DEC_BCD(0x0666666666666666, 0x6666666666666666)
+#define S370_DEC_BCD_CARRY S370_DEC_BCD(0x1111111111111111, 0x1111111111111110)
+
+static S370DecBcd s370_dec_bcd_add(S370DecBcd a, S370DecBcd b)
+{
+    S370DecBcd t = a + S370_DEC_BCD_SIXES, sum = t + b;
+    S370DecBcd no_carry = ~(sum ^ t ^ b) & S370_DEC_BCD_CARRY;
+    return sum - (no_carry >> 2 | no_carry >> 3);
+}
+
+static S370DecBcd s370_dec_bcd_sub(S370DecBcd a, S370DecBcd b)
+{
+    S370DecBcd diff = a - b, borrow = (diff ^ a ^ b) & S370_DEC_BCD_CARRY;
+    return diff - (borrow >> 2 | borrow >> 3);
 }
 
 bool s370_dec_overlap_ok(uint32_t addr1, unsigned len1, uint32_t addr2, unsigned len2,
@@ -127,29 +261,31 @@ S370DecWindow s370_dec_window(uint32_t addr1, unsigned len1, uint32_t addr2, uns
 /* Store an AP/SP/ZAP result.  PoO-370 §8 "Add Decimal": a zero sum is
  * positive, but when digits are lost the result keeps the sign of the
  * true sum even if what is left is zero. */
-static S370DecStatus s370_dec_arith_result(uint8_t *op1, unsigned len1, S370DecNumber r,
+static S370DecStatus s370_dec_arith_result(uint8_t *op1, unsigned len1, S370DecPacked r,
                                            unsigned *cc)
 {
-    if (r.mag == 0) r.negative = false;
-    bool lost = s370_dec_store(op1, len1, r);
-    *cc = lost ? 3 : r.mag == 0 ? 0 : r.negative ? 1 : 2;
+    if (r.digits == 0) r.negative = false;
+    bool lost = s370_dec_put_packed(op1, len1, r);
+    *cc = lost ? 3 : r.digits == 0 ? 0 : r.negative ? 1 : 2;
     return lost ? S370_DEC_OVERFLOW : S370_DEC_OK;
 }
 
+/* In BCD the digits compare as numbers do. */
 S370DecStatus s370_dec_add(uint8_t *op1, unsigned len1, const uint8_t *op2, unsigned len2,
                            bool subtract, unsigned *cc)
 {
-    S370DecNumber a, b, r;
-    if (!s370_dec_load(op1, len1, &a) || !s370_dec_load(op2, len2, &b)) return S370_DEC_DATA;
+    S370DecPacked a, b, r;
+    if (!s370_dec_get_packed(op1, len1, &a) || !s370_dec_get_packed(op2, len2, &b))
+        return S370_DEC_DATA;
     if (subtract) b.negative = !b.negative;
     if (a.negative == b.negative) {
-        r.mag = a.mag + b.mag;
+        r.digits = s370_dec_bcd_add(a.digits, b.digits);
         r.negative = a.negative;
-    } else if (a.mag >= b.mag) {
-        r.mag = a.mag - b.mag;
+    } else if (a.digits >= b.digits) {
+        r.digits = s370_dec_bcd_sub(a.digits, b.digits);
         r.negative = a.negative;
     } else {
-        r.mag = b.mag - a.mag;
+        r.digits = s370_dec_bcd_sub(b.digits, a.digits);
         r.negative = b.negative;
     }
     return s370_dec_arith_result(op1, len1, r, cc);
@@ -158,26 +294,27 @@ S370DecStatus s370_dec_add(uint8_t *op1, unsigned len1, const uint8_t *op2, unsi
 S370DecStatus s370_dec_zap(uint8_t *op1, unsigned len1, const uint8_t *op2, unsigned len2,
                            unsigned *cc)
 {
-    S370DecNumber b;
-    if (!s370_dec_load(op2, len2, &b)) return S370_DEC_DATA;
+    S370DecPacked b;
+    if (!s370_dec_get_packed(op2, len2, &b)) return S370_DEC_DATA;
     return s370_dec_arith_result(op1, len1, b, cc);
 }
 
 /* Signed value order, with -0 equal to +0. */
-static int s370_dec_order(S370DecNumber a, S370DecNumber b)
+static int s370_dec_order(S370DecPacked a, S370DecPacked b)
 {
-    bool neg_a = a.negative && a.mag != 0, neg_b = b.negative && b.mag != 0;
+    bool neg_a = a.negative && a.digits != 0, neg_b = b.negative && b.digits != 0;
     if (neg_a != neg_b) return neg_a ? -1 : 1;
-    if (a.mag == b.mag) return 0;
-    bool a_larger = a.mag > b.mag;
+    if (a.digits == b.digits) return 0;
+    bool a_larger = a.digits > b.digits;
     return a_larger != neg_a ? 1 : -1;
 }
 
 S370DecStatus s370_dec_compare(const uint8_t *op1, unsigned len1, const uint8_t *op2, unsigned len2,
                                unsigned *cc)
 {
-    S370DecNumber a, b;
-    if (!s370_dec_load(op1, len1, &a) || !s370_dec_load(op2, len2, &b)) return S370_DEC_DATA;
+    S370DecPacked a, b;
+    if (!s370_dec_get_packed(op1, len1, &a) || !s370_dec_get_packed(op2, len2, &b))
+        return S370_DEC_DATA;
     int order = s370_dec_order(a, b);
     *cc = order == 0 ? 0 : order < 0 ? 1 : 2;
     return S370_DEC_OK;
@@ -193,13 +330,14 @@ bool s370_dec_muldiv_lengths_ok(unsigned len1, unsigned len2)
 S370DecStatus s370_dec_multiply(uint8_t *op1, unsigned len1, const uint8_t *op2, unsigned len2)
 {
     if (!s370_dec_muldiv_lengths_ok(len1, len2)) return S370_DEC_SPECIFICATION;
-    S370DecNumber a, b;
-    if (!s370_dec_load(op1, len1, &a) || !s370_dec_load(op2, len2, &b)) return S370_DEC_DATA;
+    S370DecPacked a, b;
+    if (!s370_dec_get_packed(op1, len1, &a) || !s370_dec_get_packed(op2, len2, &b))
+        return S370_DEC_DATA;
     /* The multiplicand needs at least as many bytes of leftmost zeros as
      * the multiplier has bytes, so the product always fits. */
-    if (a.mag >= s370_pow10(s370_dec_digits(len1) - 2 * len2)) return S370_DEC_DATA;
+    if (a.digits >> 4 * (s370_dec_digits(len1) - 2 * len2)) return S370_DEC_DATA;
     /* The sign follows the rules of algebra even for a zero product. */
-    S370DecNumber r = {a.mag * b.mag, a.negative != b.negative};
+    S370DecNumber r = {s370_dec_binary(a).mag * s370_dec_binary(b).mag, a.negative != b.negative};
     s370_dec_store(op1, len1, r);
     return S370_DEC_OK;
 }

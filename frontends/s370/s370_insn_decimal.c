@@ -1,9 +1,10 @@
 /*
  * The decimal instructions (PoO-370 §8, PoO-390 §8) and CVB/CVD (§7):
- * each is a C helper behind s370_lift_helper.  The helpers fetch the
- * operands, check every access (store included) before storing anything,
- * compute with the pure functions of s370_decimal.c, and only then store,
- * so an access exception on any operand leaves storage unchanged.
+ * each is a C helper behind s370_lift_helper.  The helpers map every
+ * operand for its access (store included) before anything is stored, so
+ * an access exception on any operand leaves storage unchanged; then the
+ * pure functions of s370_decimal.c compute on the operands where they
+ * are, and store the result only after their own checks have passed.
  *
  * A data exception suppresses the instruction here.  The PoO suppresses
  * on an invalid sign and lets the operation be terminated (result
@@ -42,16 +43,58 @@ static void s370_dec_raise_status(S370CPU *cpu, S370DecStatus st)
     }
 }
 
+/* A decimal operand as the instruction works on it: guest storage
+ * itself when the operand is plain RAM within one page, else a copy,
+ * fetched and stored back a byte at a time through the operand
+ * accessors (page-crossing operands, MMIO, the low-address-protected
+ * page). */
+typedef struct S370DecOperand {
+    S370Operand map;
+    uint8_t *bytes;
+    uint8_t copy[S370_DEC_MAX_BYTES];
+} S370DecOperand;
+
+/* The copy of an operand that cannot be worked on in place. */
+static void s370_dec_fetch_copy(S370CPU *cpu, S370DecOperand *o, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        o->copy[i] = s370_operand_load8(cpu, &o->map, i);
+}
+
+/* Map the operand for access, raising its access exception; fetch fills
+ * the copy when there is one.  Inlined (GCC would not: the TLB slow
+ * paths look big) so that the map stays in registers on the fast path. */
+__attribute__((always_inline)) static inline void s370_dec_access(S370CPU *cpu, S370DecOperand *o,
+                                                                  uint64_t addr, unsigned len,
+                                                                  MMUAccess access, bool fetch)
+{
+    if (s370_operand_map(cpu, addr, len, access, &o->map) && o->map.split == len) {
+        o->bytes = o->map.part[0];
+        return;
+    }
+    o->bytes = o->copy;
+    if (fetch) s370_dec_fetch_copy(cpu, o, len);
+}
+
+/* After the result went to o->bytes: store the copy, if it was one. */
+static void s370_dec_write_back(S370CPU *cpu, const S370DecOperand *o, unsigned len)
+{
+    if (o->bytes != o->copy) return;
+    for (unsigned i = 0; i < len; i++)
+        s370_operand_store8(cpu, &o->map, i, o->copy[i]);
+}
+
 /* The operands of a two-operand arithmetic instruction: operand 1 is
- * checked for store access first, then both are fetched, then the
- * overlap rule applies. */
-static void s370_dec_fetch2(S370CPU *cpu, uint64_t fields, uint64_t addr1, uint64_t addr2,
-                            uint8_t *op1, uint8_t *op2, bool fetch1, bool store1, bool zap)
+ * checked for store access first, then operand 2 for fetch (PoO-370 §8:
+ * access exceptions before data exceptions), then the overlap rule
+ * applies.  A store-accessible operand 1 is fetch-accessible too. */
+static inline void s370_dec_access2(S370CPU *cpu, uint64_t fields, uint64_t addr1, uint64_t addr2,
+                                    S370DecOperand *op1, S370DecOperand *op2, bool fetch1,
+                                    bool store1, bool zap)
 {
     unsigned len1 = s370_dec_len1(fields), len2 = s370_dec_len2(fields);
-    if (store1) s370_probe(cpu, addr1, len1, MMU_WRITE);
-    if (fetch1) s370_load_bytes(cpu, addr1, op1, len1);
-    s370_load_bytes(cpu, addr2, op2, len2);
+    s370_dec_access(cpu, op1, addr1, len1, store1 ? MMU_WRITE : MMU_READ, fetch1);
+    s370_dec_access(cpu, op2, addr2, len2, MMU_READ, true);
     if (!s370_dec_overlap_ok((uint32_t)addr1, len1, (uint32_t)addr2, len2, s370_amask(cpu), zap))
         s370_data_exception(cpu, S370_DXC_DECIMAL);
 }
@@ -60,12 +103,13 @@ static uint64_t s370_dec_add_sub(CPUState *cs, uint64_t fields, uint64_t addr1, 
                                  bool subtract)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op1[S370_DEC_MAX_BYTES], op2[S370_DEC_MAX_BYTES];
+    S370DecOperand op1, op2;
     unsigned len1 = s370_dec_len1(fields), cc = 0;
-    s370_dec_fetch2(cpu, fields, addr1, addr2, op1, op2, true, true, false);
-    S370DecStatus st = s370_dec_add(op1, len1, op2, s370_dec_len2(fields), subtract, &cc);
+    s370_dec_access2(cpu, fields, addr1, addr2, &op1, &op2, true, true, false);
+    S370DecStatus st =
+        s370_dec_add(op1.bytes, len1, op2.bytes, s370_dec_len2(fields), subtract, &cc);
     s370_dec_raise_status(cpu, st);
-    s370_store_bytes(cpu, addr1, op1, len1);
+    s370_dec_write_back(cpu, &op1, len1);
     return s370_dec_finish(cpu, st, cc);
 }
 
@@ -85,12 +129,12 @@ static uint64_t s370_helper_sp(CPUState *cs, uint64_t fields, uint64_t addr1, ui
 static uint64_t s370_helper_zap(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op1[S370_DEC_MAX_BYTES], op2[S370_DEC_MAX_BYTES];
+    S370DecOperand op1, op2;
     unsigned len1 = s370_dec_len1(fields), cc = 0;
-    s370_dec_fetch2(cpu, fields, addr1, addr2, op1, op2, false, true, true);
-    S370DecStatus st = s370_dec_zap(op1, len1, op2, s370_dec_len2(fields), &cc);
+    s370_dec_access2(cpu, fields, addr1, addr2, &op1, &op2, false, true, true);
+    S370DecStatus st = s370_dec_zap(op1.bytes, len1, op2.bytes, s370_dec_len2(fields), &cc);
     s370_dec_raise_status(cpu, st);
-    s370_store_bytes(cpu, addr1, op1, len1);
+    s370_dec_write_back(cpu, &op1, len1);
     return s370_dec_finish(cpu, st, cc);
 }
 
@@ -98,11 +142,11 @@ static uint64_t s370_helper_zap(CPUState *cs, uint64_t fields, uint64_t addr1, u
 static uint64_t s370_helper_cp(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op1[S370_DEC_MAX_BYTES], op2[S370_DEC_MAX_BYTES];
+    S370DecOperand op1, op2;
     unsigned cc = 0;
-    s370_dec_fetch2(cpu, fields, addr1, addr2, op1, op2, true, false, false);
+    s370_dec_access2(cpu, fields, addr1, addr2, &op1, &op2, true, false, false);
     S370DecStatus st =
-        s370_dec_compare(op1, s370_dec_len1(fields), op2, s370_dec_len2(fields), &cc);
+        s370_dec_compare(op1.bytes, s370_dec_len1(fields), op2.bytes, s370_dec_len2(fields), &cc);
     s370_dec_raise_status(cpu, st);
     return cc;
 }
@@ -113,15 +157,15 @@ static void s370_dec_mul_div(CPUState *cs, uint64_t fields, uint64_t addr1, uint
                              bool divide)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op1[S370_DEC_MAX_BYTES], op2[S370_DEC_MAX_BYTES];
+    S370DecOperand op1, op2;
     unsigned len1 = s370_dec_len1(fields), len2 = s370_dec_len2(fields);
     if (!s370_dec_muldiv_lengths_ok(len1, len2))
         s370_program_exception(cpu, S370_PGM_SPECIFICATION);
-    s370_dec_fetch2(cpu, fields, addr1, addr2, op1, op2, true, true, false);
-    S370DecStatus st =
-        divide ? s370_dec_divide(op1, len1, op2, len2) : s370_dec_multiply(op1, len1, op2, len2);
+    s370_dec_access2(cpu, fields, addr1, addr2, &op1, &op2, true, true, false);
+    S370DecStatus st = divide ? s370_dec_divide(op1.bytes, len1, op2.bytes, len2)
+                              : s370_dec_multiply(op1.bytes, len1, op2.bytes, len2);
     s370_dec_raise_status(cpu, st);
-    s370_store_bytes(cpu, addr1, op1, len1);
+    s370_dec_write_back(cpu, &op1, len1);
 }
 
 /* FC MP: PoO-370 §8 "Multiply Decimal". */
@@ -143,14 +187,13 @@ static uint64_t s370_helper_dp(CPUState *cs, uint64_t fields, uint64_t addr1, ui
 static uint64_t s370_helper_srp(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op1[S370_DEC_MAX_BYTES];
+    S370DecOperand op1;
     unsigned len1 = s370_dec_len1(fields), cc = 0;
-    s370_probe(cpu, addr1, len1, MMU_WRITE);
-    s370_load_bytes(cpu, addr1, op1, len1);
+    s370_dec_access(cpu, &op1, addr1, len1, MMU_WRITE, true);
     S370DecStatus st =
-        s370_dec_shift_round(op1, len1, (unsigned)addr2 & 63, S370_FIELD_L2(fields), &cc);
+        s370_dec_shift_round(op1.bytes, len1, (unsigned)addr2 & 63, S370_FIELD_L2(fields), &cc);
     s370_dec_raise_status(cpu, st);
-    s370_store_bytes(cpu, addr1, op1, len1);
+    s370_dec_write_back(cpu, &op1, len1);
     return s370_dec_finish(cpu, st, cc);
 }
 
@@ -209,10 +252,10 @@ static uint64_t s370_helper_mvo(CPUState *cs, uint64_t fields, uint64_t addr1, u
 static uint64_t s370_helper_cvb(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t op[8];
+    S370DecOperand op;
     uint32_t value = 0;
-    s370_load_bytes(cpu, addr2, op, sizeof op);
-    S370DecStatus st = s370_dec_to_binary(op, &value);
+    s370_dec_access(cpu, &op, addr2, 8, MMU_READ, true);
+    S370DecStatus st = s370_dec_to_binary(op.bytes, &value);
     if (st == S370_DEC_DATA) s370_data_exception(cpu, S370_DXC_DECIMAL);
     s370_set_gr32(cpu, S370_FIELD_R1(fields), value);
     if (st == S370_DEC_FIXED_DIVIDE) s370_program_exception(cpu, S370_PGM_FIXED_DIVIDE);
@@ -223,9 +266,10 @@ static uint64_t s370_helper_cvb(CPUState *cs, uint64_t fields, uint64_t addr1, u
 static uint64_t s370_helper_cvd(CPUState *cs, uint64_t fields, uint64_t addr1, uint64_t addr2)
 {
     S370CPU *cpu = s370_cpu(cs);
-    uint8_t out[8];
-    s370_dec_from_binary((int32_t)s370_gr32(cpu, S370_FIELD_R1(fields)), out);
-    s370_store_bytes(cpu, addr2, out, sizeof out);
+    S370DecOperand op;
+    s370_dec_access(cpu, &op, addr2, 8, MMU_WRITE, false);
+    s370_dec_from_binary((int32_t)s370_gr32(cpu, S370_FIELD_R1(fields)), op.bytes);
+    s370_dec_write_back(cpu, &op, 8);
     return 0;
 }
 

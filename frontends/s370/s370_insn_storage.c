@@ -34,32 +34,8 @@ static inline uint8_t ss_byte(int op, uint8_t to, uint8_t from)
     }
 }
 
-/* Operands in one piece each that do not overlap: the order of the bytes
- * no longer matters, so let the compiler widen the loop. */
-static uint8_t ss_disjoint(int op, uint8_t *restrict to, const uint8_t *restrict from, uint32_t len)
-{
-    uint8_t any = 0;
-    switch (op) {
-    case SS_MVC: memcpy(to, from, len); return 0;
-    case SS_NC:
-        for (uint32_t i = 0; i < len; i++)
-            any |= to[i] &= from[i];
-        return any;
-    case SS_OC:
-        for (uint32_t i = 0; i < len; i++)
-            any |= to[i] |= from[i];
-        return any;
-    case SS_XC:
-        for (uint32_t i = 0; i < len; i++)
-            any |= to[i] ^= from[i];
-        return any;
-    default:
-        for (uint32_t i = 0; i < len; i++)
-            any |= to[i] = ss_byte(op, to[i], from[i]);
-        return any;
-    }
-}
-
+/* The general path of s370_lift_ss_inline: operands crossing a page or
+ * not plain RAM, and the first operand 1 to 7 bytes after the second. */
 static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_t a2, int op)
 {
     S370CPU *cpu = s370_cpu(c);
@@ -68,15 +44,6 @@ static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_
     s370_operand_map(cpu, a2, len, MMU_READ, &src);
     if (op != SS_MVC) s370_operand_map(cpu, a1, len, MMU_READ, &dst);
     s370_operand_map(cpu, a1, len, MMU_WRITE, &dst);
-    if (src.host && dst.host && src.split == len && dst.split == len) {
-        uint8_t *to = dst.part[0];
-        const uint8_t *from = src.part[0];
-        if (to >= from + len || from >= to + len) return ss_disjoint(op, to, from, len) != 0;
-        if (to == from && op == SS_XC) { /* the clearing idiom */
-            memset(to, 0, len);
-            return 0;
-        }
-    }
     uint8_t any = 0;
     for (uint32_t i = 0; i < len; i++) {
         uint8_t to = op == SS_MVC ? 0 : s370_operand_load8(cpu, &dst, i);
@@ -101,21 +68,14 @@ SS_HELPER(s370_helper_nc, SS_NC, STORAGE_ONLY_FLAGS);
 SS_HELPER(s370_helper_oc, SS_OC, STORAGE_ONLY_FLAGS);
 SS_HELPER(s370_helper_xc, SS_XC, STORAGE_ONLY_FLAGS);
 
+/* The general path of CLC (see s370_lift_ss_inline): comparison stops at
+ * the first unequal byte, so an operand crossing a page is compared byte
+ * by byte and its second page is translated only if the comparison gets
+ * there. */
 static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     S370CPU *cpu = s370_cpu(c);
     uint32_t len = S370_FIELD_L1(f) + 1;
-    /* Comparison stops at the first unequal byte, so an operand crossing
-     * a page is compared byte by byte: its second page is translated only
-     * if the comparison gets there. */
-    S370Operand x, y;
-    uint64_t page = UINT64_C(1) << c->page_bits;
-    bool one_page = ((a1 & (page - 1)) + len <= page) && ((a2 & (page - 1)) + len <= page);
-    if (one_page && s370_operand_map(cpu, a1, len, MMU_READ, &x) &&
-        s370_operand_map(cpu, a2, len, MMU_READ, &y) && x.split == len && y.split == len) {
-        int d = memcmp(x.part[0], y.part[0], len);
-        return d == 0 ? 0 : d < 0 ? 1 : 2;
-    }
     for (uint32_t i = 0; i < len; i++) {
         uint8_t p = s370_load8(cpu, a1 + i), q = s370_load8(cpu, a2 + i);
         if (p != q) return p < q ? 1 : 2;
