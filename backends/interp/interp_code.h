@@ -127,6 +127,22 @@ static inline uint32_t interp_slot_offset(uint32_t slot)
     M(X, 32)                                                                                       \
     M(X, 64)
 
+/* ld_host kinds (byte order, size and sign) and st_host kinds, in the
+ * order interp_lower.c computes them: host-order kinds as ld_env's, then
+ * the big-endian ones of two or more bytes. */
+#define INTERP_HOST_LOADS(M, X)                                                                    \
+    INTERP_ENV_LOADS(M, X)                                                                         \
+    M(X, be16u)                                                                                    \
+    M(X, be16s)                                                                                    \
+    M(X, be32u)                                                                                    \
+    M(X, be32s)                                                                                    \
+    M(X, be64u)
+#define INTERP_HOST_STORES(M, X)                                                                   \
+    INTERP_ENV_STORES(M, X)                                                                        \
+    M(X, be16)                                                                                     \
+    M(X, be32)                                                                                     \
+    M(X, be64)
+
 /* Variant expanders: X(handler_name) for each variant of family member n. */
 #define INTERP_V_TYPE_KIND(X, n) X(n##_i32_rr) X(n##_i32_ri) X(n##_i64_rr) X(n##_i64_ri)
 #define INTERP_V_TYPE(X, n)      X(n##_i32) X(n##_i64)
@@ -137,6 +153,8 @@ static inline uint32_t interp_slot_offset(uint32_t slot)
     X(ld_env_##k##_i32_env) X(ld_env_##k##_i32_ptr) X(ld_env_##k##_i64_env) X(ld_env_##k##_i64_ptr)
 #define INTERP_V_ST_ENV(X, k)                                                                      \
     X(st_env_##k##_i32_env) X(st_env_##k##_i32_ptr) X(st_env_##k##_i64_env) X(st_env_##k##_i64_ptr)
+#define INTERP_V_LD_HOST(X, k) X(ld_host_##k##_i32) X(ld_host_##k##_i64)
+#define INTERP_V_ST_HOST(X, k) X(st_host_##k##_i32) X(st_host_##k##_i64)
 
 /* Every handler, in enum order. */
 #define INTERP_HANDLERS(X)                                                                         \
@@ -167,8 +185,8 @@ static inline uint32_t interp_slot_offset(uint32_t slot)
     X(st_i64_a64)                                                                                  \
     X(host_range_a32)                                                                              \
     X(host_range_a64)                                                                              \
-    INTERP_V_TYPE(X, ld_host)                                                                      \
-    INTERP_V_TYPE(X, st_host)                                                                      \
+    INTERP_HOST_LOADS(INTERP_V_LD_HOST, X)                                                         \
+    INTERP_HOST_STORES(INTERP_V_ST_HOST, X)                                                        \
     X(ptr_add_rr)                                                                                  \
     X(ptr_add_ri)                                                                                  \
     X(fp_arith)                                                                                    \

@@ -266,18 +266,31 @@ typedef uint64_t __attribute__((may_alias)) u64a;
         WR64(O(0), (uintptr_t)host);                                                               \
         NEXT();                                                                                    \
     }
-#define HOST_ADDR ((void *)(uintptr_t)(RD64(O(1)) + insn->imm))
-#define H_HOST_ACCESS(w)                                                                           \
-    do_ld_host_i##w:                                                                               \
+/* ld_host/st_host: host order as ld_env/st_env, or big-endian. */
+#define LDENV_be16u(p)   __builtin_bswap16(LDENV_16u(p))
+#define LDENV_be16s(p)   (int16_t) __builtin_bswap16(LDENV_16u(p))
+#define LDENV_be32u(p)   __builtin_bswap32(LDENV_32u(p))
+#define LDENV_be32s(p)   (int32_t) __builtin_bswap32(LDENV_32u(p))
+#define LDENV_be64u(p)   __builtin_bswap64(LDENV_64u(p))
+#define STENV_be16(p, v) STENV_16(p, __builtin_bswap16((uint16_t)(v)))
+#define STENV_be32(p, v) STENV_32(p, __builtin_bswap32((uint32_t)(v)))
+#define STENV_be64(p, v) STENV_64(p, __builtin_bswap64((uint64_t)(v)))
+#define HOST_ADDR        ((char *)(uintptr_t)RD64(O(1)) + insn->imm)
+#define H_LD_HOST(k, w)                                                                            \
+    do_ld_host_##k##_i##w:                                                                         \
     {                                                                                              \
-        WR##w(O(0), softmmu_load_host(HOST_ADDR, O(2)));                                           \
-        NEXT();                                                                                    \
-    }                                                                                              \
-    do_st_host_i##w:                                                                               \
-    {                                                                                              \
-        softmmu_store_host(HOST_ADDR, RD##w(O(0)), O(2));                                          \
+        TYPES_##w;                                                                                 \
+        WR##w(O(0), (T)(S)LDENV_##k(HOST_ADDR));                                                   \
         NEXT();                                                                                    \
     }
+#define H_LD_HOSTS(_, k) H_LD_HOST(k, 32) H_LD_HOST(k, 64)
+#define H_ST_HOST(k, w)                                                                            \
+    do_st_host_##k##_i##w:                                                                         \
+    {                                                                                              \
+        STENV_##k(HOST_ADDR, RD##w(O(0)));                                                         \
+        NEXT();                                                                                    \
+    }
+#define H_ST_HOSTS(_, k) H_ST_HOST(k, 32) H_ST_HOST(k, 64)
 
 typedef uint64_t (*HelperFn0)(CPUState *);
 typedef uint64_t (*HelperFn1)(CPUState *, uint64_t);
@@ -353,8 +366,8 @@ enter_tb:
     H_ST(64, 64)
     H_HOST_RANGE(32)
     H_HOST_RANGE(64)
-    H_HOST_ACCESS(32)
-    H_HOST_ACCESS(64)
+    INTERP_HOST_LOADS(H_LD_HOSTS, _)
+    INTERP_HOST_STORES(H_ST_HOSTS, _)
 
 do_movi_i32:
     WR32(O(0), insn->imm);

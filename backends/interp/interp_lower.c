@@ -47,6 +47,11 @@ _Static_assert(INTERP_H_movcond_geu_i64 == INTERP_H_movcond_eq_i32 + 2 * IR_GEU 
                "movcond handlers follow IrCond order, 2 variants each");
 _Static_assert(INTERP_H_ld_env_64u_i64_ptr == INTERP_H_ld_env_8u_i32_env + 4 * 6 + 3,
                "ld_env handlers: 7 kinds (size * 2 + sign) x 4 variants");
+_Static_assert(INTERP_H_ld_host_be64u_i64 == INTERP_H_ld_host_8u_i32 + 2 * 11 + 1 &&
+                   INTERP_H_ld_host_be16u_i32 == INTERP_H_ld_host_8u_i32 + 2 * 7,
+               "ld_host handlers: 7 host-order kinds, then be16u be16s be32u be32s be64u");
+_Static_assert(INTERP_H_st_host_be64_i64 == INTERP_H_st_host_8_i32 + 2 * 6 + 1,
+               "st_host handlers: 4 host-order sizes, then be16 be32 be64");
 _Static_assert(INTERP_H_st_env_64_i64_ptr == INTERP_H_st_env_8_i32_env + 4 * 3 + 3,
                "st_env handlers: 4 sizes x 4 variants");
 
@@ -259,9 +264,18 @@ static void lower_host_access(Lowering *l, const IrOp *op)
         in->o2[0] = (uint32_t)op->imm[0];
         in->o2[1] = (uint32_t)op->imm[1];
     } else {
-        int h = op->opc == IR_ld_host ? INTERP_H_ld_host_i32 : INTERP_H_st_host_i32;
+        /* Kinds as INTERP_HOST_LOADS/STORES list them: host order as
+         * ld_env/st_env, then big-endian from two bytes up. */
+        unsigned mo = (unsigned)op->imm[1], size = mo & IR_MO_SIZE;
+        bool be = (mo & IR_MO_BE) && size != IR_MO_8, sign = (mo & IR_MO_SIGN) && size != IR_MO_64;
+        int h;
+        if (op->opc == IR_ld_host) {
+            unsigned kind = be ? 7 + 2 * (size - 1) + sign : size * 2 + sign;
+            h = INTERP_H_ld_host_8u_i32 + 2 * (int)kind;
+        } else {
+            h = INTERP_H_st_host_8_i32 + 2 * (int)(be ? 3 + size : size);
+        }
         in = emit(l, (InterpHandler)(h + is_i64(op->type)));
-        in->o[2] = (uint32_t)op->imm[1];
         in->imm = (uint64_t)op->imm[0];
     }
     in->o[0] = ov;
