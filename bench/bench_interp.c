@@ -66,6 +66,7 @@ static BenchCpu *bench_cpu_new(void)
     bc->cpu.arch = &bench_arch;
     bc->cpu.page_bits = 12;
     bc->cpu.page_mask = ~UINT64_C(0xfff);
+    bc->cpu.vaddr_mask = ~UINT64_C(0);
     bc->cpu.exception_index = EXCP_NONE;
     address_space_init(&bc->as, &bc->ram, "bench");
     bc->cpu.as = &bc->as;

@@ -23,6 +23,7 @@ CPUState *cpu_create(const ArchOps *arch, struct Machine *machine, int index)
     cpu->cpu_index = index;
     cpu->page_bits = arch->page_bits;
     cpu->page_mask = ~((UINT64_C(1) << arch->page_bits) - 1);
+    cpu->vaddr_mask = ~UINT64_C(0);
     cpu->exception_index = EXCP_NONE;
     cpu->jit_threshold = UINT64_MAX;
     cpu->jmp_cache = calloc(TB_JMP_CACHE_SIZE, sizeof(*cpu->jmp_cache));

@@ -178,6 +178,11 @@ typedef struct CPUState {
     int cpu_index;
     unsigned page_bits;
     uint64_t page_mask; /* ~(page size - 1) */
+    /* Virtual addresses wrap at this mask: an access running past the end
+     * of the address space continues at 0 (S/370 24- and 31-bit
+     * addressing; all ones elsewhere).  The soft TLB's slow path applies
+     * it to the second page of a page-crossing access. */
+    uint64_t vaddr_mask;
     const ArchOps *arch;
     struct Machine *machine;
     struct AddressSpace *as; /* the physical address space it sees */

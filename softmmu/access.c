@@ -74,7 +74,8 @@ static void access_in_page(CPUState *cpu, uint64_t addr, uint8_t *buf, uint64_t 
 }
 
 /* An access of at most two pages: both are translated before either is
- * touched, so a fault on the second leaves memory unchanged. */
+ * touched, so a fault on the second leaves memory unchanged.  The second
+ * page wraps at the end of the address space (cpu->vaddr_mask). */
 static void access_bytes(CPUState *cpu, uint64_t addr, uint8_t *buf, unsigned len, MMUAccess access,
                          unsigned mmu_idx)
 {
@@ -83,10 +84,11 @@ static void access_bytes(CPUState *cpu, uint64_t addr, uint8_t *buf, unsigned le
         access_in_page(cpu, addr, buf, len, access, mmu_idx);
         return;
     }
+    uint64_t second = (addr + first) & cpu->vaddr_mask;
     tlb_lookup(cpu, addr, access, mmu_idx);
-    tlb_lookup(cpu, addr + first, access, mmu_idx);
+    tlb_lookup(cpu, second, access, mmu_idx);
     access_in_page(cpu, addr, buf, first, access, mmu_idx);
-    access_in_page(cpu, addr + first, buf + first, len - first, access, mmu_idx);
+    access_in_page(cpu, second, buf + first, len - first, access, mmu_idx);
 }
 
 static void check_alignment(CPUState *cpu, uint64_t addr, unsigned memop, MMUAccess access,

@@ -21,6 +21,7 @@ static void s370_reset(CPUState *c)
     memset(cpu->cr, 0, sizeof cpu->cr);
     memset(&cpu->psw, 0, sizeof cpu->psw);
     cpu->psw.ec = cpu->arch == S370_ARCH_390;
+    c->vaddr_mask = s370_amask(cpu);
     cpu->cc = 0;
     cpu->fpc = 0;
     cpu->prefix = 0;

@@ -157,6 +157,7 @@ static uint64_t s370_helper_branch_set_mode_fn(CPUState *c, uint64_t fields, uin
         return 0;
     }
     cpu->psw.amode31 = (target & 0x80000000u) != 0;
+    c->vaddr_mask = s370_amask(cpu);
     c->pc = target & s370_amask(cpu);
     return 0;
 }

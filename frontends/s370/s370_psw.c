@@ -163,6 +163,7 @@ void s370_psw_changed(S370CPU *cpu, const S370Psw *old)
 {
     CPUState *c = &cpu->common;
     if (old->key != cpu->psw.key) tlb_flush(c); /* fills were checked against the old key */
+    c->vaddr_mask = s370_amask(cpu); /* operands wrap (PoO-390 §5 "Address Wraparound") */
     c->halted = cpu->psw.wait;
     if (cpu->psw.wait && !cpu->psw_invalid && !cpu->psw.mchk && !s370_psw_ext_enabled(cpu) &&
         !s370_psw_io_enabled(cpu)) {

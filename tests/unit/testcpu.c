@@ -93,6 +93,7 @@ TestCpu *testcpu_new(void)
     cpu->exception_index = EXCP_NONE;
     cpu->page_bits = TESTCPU_PAGE_BITS;
     cpu->page_mask = ~((UINT64_C(1) << TESTCPU_PAGE_BITS) - 1);
+    cpu->vaddr_mask = ~UINT64_C(0);
     if (!memory_region_init_ram(&tc->ram, "testcpu.ram", TESTCPU_RAM_SIZE)) abort();
     address_space_init(&tc->as, &tc->ram, "testcpu");
     cpu->as = &tc->as;
