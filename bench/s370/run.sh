@@ -11,12 +11,19 @@
 #                   "iterations" figure, a few seconds per run)
 #   ACCELS="a b"    doppel accelerators to time (default "interp jit")
 #   HERCULES=path   hercules binary (default: hercules on PATH; "none" skips it)
+#   REPEAT=n        time each run n times and keep the fastest (default 1;
+#                   3 or more on a shared machine)
+#   WARMUP=1        also print how long the jit ran before its first region
+#                   was installed, and the total compile time (-d jit)
 #
 # Each kernel is a loop whose instruction count per iteration is stated in
 # its source ("bench: per-iteration N, iterations I").  Each emulator runs
-# the deck twice, with I iterations and with 1; the difference of the two
-# wall-clock times is the loop's, so start-up, IPL and shutdown cancel out.
-# MIPS = N * (I - 1) / that difference / 10^6.
+# the deck twice, with I and with 2I iterations; the difference of the two
+# wall-clock times is that of I iterations in the steady state: start-up,
+# IPL, shutdown and the JIT's warm-up (the interpreter runs the loop until
+# its region is compiled) cancel out.  MIPS = N * I / that difference /
+# 10^6.  With -d jit, doppel's summary on stderr gives the warm-up itself
+# ("first region after"); WARMUP=1 prints it for each jit run.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,10 +68,18 @@ now() { date +%s.%N; }
 # time_doppel ACCEL DECK -> seconds
 time_doppel() {
     local t0 t1 status=0
+    local log=()
+    [ "${WARMUP:-0}" = 1 ] && [ "${1%%,*}" = jit ] && log=(-d jit)
     t0=$(now)
-    "$doppel" -M s370 -accel "$1" -nographic -serial null -kernel "$2" </dev/null \
+    "$doppel" -M s370 -accel "$1" "${log[@]}" -nographic -serial null -kernel "$2" </dev/null \
         >"$work/doppel.out" 2>&1 || status=$?
     t1=$(now)
+    if [ ${#log[@]} -gt 0 ]; then
+        awk '/^first region after/ { sub(/^first region after */, ""); f = $0 }
+             /^compile time/ { sub(/^compile time */, ""); c = $0 }
+             END { if (f != "") printf "first region after %s; compile %s\n", f, c }' \
+            "$work/doppel.out" >"$work/warmup"
+    fi
     if [ $status -ne 0 ]; then
         echo "run.sh: doppel -accel $1 on $2 ended with status $status:" >&2
         cat "$work/doppel.out" >&2
@@ -91,11 +106,21 @@ time_hercules() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }'
 }
 
-# rate PER_ITER ITERS T_FULL T_BASE -> "seconds MIPS"
+# fastest CMD ARGS... -> the smallest of REPEAT timings
+fastest() {
+    local best="" t
+    for _ in $(seq "${REPEAT:-1}"); do
+        t=$("$@")
+        best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    done
+    echo "$best"
+}
+
+# rate PER_ITER ITERS T_2I T_I -> "seconds MIPS" (of ITERS iterations)
 rate() {
     awk -v per="$1" -v n="$2" -v t="$3" -v b="$4" 'BEGIN {
         d = t - b; if (d <= 0) d = 1e-9
-        printf "%8.3f %9.1f", d, per * (n - 1) / d / 1e6 }'
+        printf "%8.3f %9.1f", d, per * n / d / 1e6 }'
 }
 
 printf 'S/370 kernels: seconds and MIPS of each loop (start-up subtracted)\n'
@@ -113,17 +138,19 @@ for k in "${kernels[@]}"; do
         echo "run.sh: $k.S states no \"bench: per-iteration N, iterations I\"" >&2
         exit 1
     fi
-    full=$(deck "$k" "$iters")
-    base=$(deck "$k" 1)
+    full=$(deck "$k" $((2 * iters)))
+    base=$(deck "$k" "$iters")
     printf '%-8s %6s %9s' "$k" "$per" "$iters"
     mips=()
     for a in $accels; do
-        r=$(rate "$per" "$iters" "$(time_doppel "$a" "$full")" "$(time_doppel "$a" "$base")")
+        r=$(rate "$per" "$iters" "$(fastest time_doppel "$a" "$full")" \
+            "$(fastest time_doppel "$a" "$base")")
         printf ' | %s' "$r"
         mips+=("$(echo "$r" | awk '{ print $2 }')")
     done
     if [ "$hercules" != none ]; then
-        r=$(rate "$per" "$iters" "$(time_hercules "$full")" "$(time_hercules "$base")")
+        r=$(rate "$per" "$iters" "$(fastest time_hercules "$full")" \
+            "$(fastest time_hercules "$base")")
         printf ' | %s' "$r"
         h=$(echo "$r" | awk '{ print $2 }')
         for m in "${mips[@]}"; do
@@ -131,4 +158,8 @@ for k in "${kernels[@]}"; do
         done
     fi
     printf '\n'
+    if [ "${WARMUP:-0}" = 1 ] && [ -s "$work/warmup" ]; then
+        printf '%-8s   jit warm-up (2I run): %s\n' "" "$(cat "$work/warmup")"
+        rm -f "$work/warmup"
+    fi
 done
