@@ -266,28 +266,41 @@ typedef uint64_t __attribute__((may_alias)) u64a;
         WR64(O(0), (uintptr_t)host);                                                               \
         NEXT();                                                                                    \
     }
-/* ld_host/st_host: host order as ld_env/st_env, or big-endian. */
-#define LDENV_be16u(p)   __builtin_bswap16(LDENV_16u(p))
-#define LDENV_be16s(p)   (int16_t) __builtin_bswap16(LDENV_16u(p))
-#define LDENV_be32u(p)   __builtin_bswap32(LDENV_32u(p))
-#define LDENV_be32s(p)   (int32_t) __builtin_bswap32(LDENV_32u(p))
-#define LDENV_be64u(p)   __builtin_bswap64(LDENV_64u(p))
-#define STENV_be16(p, v) STENV_16(p, __builtin_bswap16((uint16_t)(v)))
-#define STENV_be32(p, v) STENV_32(p, __builtin_bswap32((uint32_t)(v)))
-#define STENV_be64(p, v) STENV_64(p, __builtin_bswap64((uint64_t)(v)))
-#define HOST_ADDR        ((char *)(uintptr_t)RD64(O(1)) + insn->imm)
+/* ld_host/st_host: guest memory, so any alignment; the memop of each
+ * kind is a constant, which folds softmmu_load_host/store_host down to one
+ * access (and a byte swap for the big-endian kinds). */
+#define MO_8u     IR_MO_8
+#define MO_8s     (IR_MO_8 | IR_MO_SIGN)
+#define MO_16u    IR_MO_16
+#define MO_16s    (IR_MO_16 | IR_MO_SIGN)
+#define MO_32u    IR_MO_32
+#define MO_32s    (IR_MO_32 | IR_MO_SIGN)
+#define MO_64u    IR_MO_64
+#define MO_be16u  (IR_MO_16 | IR_MO_BE)
+#define MO_be16s  (IR_MO_16 | IR_MO_BE | IR_MO_SIGN)
+#define MO_be32u  (IR_MO_32 | IR_MO_BE)
+#define MO_be32s  (IR_MO_32 | IR_MO_BE | IR_MO_SIGN)
+#define MO_be64u  (IR_MO_64 | IR_MO_BE)
+#define MO_8      IR_MO_8
+#define MO_16     IR_MO_16
+#define MO_32     IR_MO_32
+#define MO_64     IR_MO_64
+#define MO_be16   (IR_MO_16 | IR_MO_BE)
+#define MO_be32   (IR_MO_32 | IR_MO_BE)
+#define MO_be64   (IR_MO_64 | IR_MO_BE)
+#define HOST_ADDR ((char *)(uintptr_t)RD64(O(1)) + insn->imm)
 #define H_LD_HOST(k, w)                                                                            \
     do_ld_host_##k##_i##w:                                                                         \
     {                                                                                              \
         TYPES_##w;                                                                                 \
-        WR##w(O(0), (T)(S)LDENV_##k(HOST_ADDR));                                                   \
+        WR##w(O(0), (T)softmmu_load_host(HOST_ADDR, MO_##k));                                      \
         NEXT();                                                                                    \
     }
 #define H_LD_HOSTS(_, k) H_LD_HOST(k, 32) H_LD_HOST(k, 64)
 #define H_ST_HOST(k, w)                                                                            \
     do_st_host_##k##_i##w:                                                                         \
     {                                                                                              \
-        STENV_##k(HOST_ADDR, RD##w(O(0)));                                                         \
+        softmmu_store_host(HOST_ADDR, RD##w(O(0)), MO_##k);                                        \
         NEXT();                                                                                    \
     }
 #define H_ST_HOSTS(_, k) H_ST_HOST(k, 32) H_ST_HOST(k, 64)
