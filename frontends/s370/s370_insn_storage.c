@@ -34,8 +34,38 @@ static inline uint8_t ss_byte(int op, uint8_t to, uint8_t from)
     }
 }
 
+/* A piece of the operation where neither operand crosses a page: when
+ * the pieces do not overlap the byte order no longer matters and the
+ * compiler may widen the loop; else byte by byte, left to right. */
+static uint8_t ss_piece(int op, uint8_t *to, const uint8_t *from, uint32_t n)
+{
+    uint8_t any = 0;
+    if (to >= from + n || from >= to + n) {
+        uint8_t *restrict t = to;
+        const uint8_t *restrict f = from;
+        if (op == SS_MVC) {
+            memcpy(t, f, n);
+            return 1; /* MVC sets no CC */
+        }
+        for (uint32_t i = 0; i < n; i++)
+            any |= t[i] = ss_byte(op, t[i], f[i]);
+        return any;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        any |= to[i] = ss_byte(op, to[i], from[i]);
+    return any;
+}
+
+/* Bytes of op from byte i to the end of its page part (or of len). */
+static uint32_t ss_part_left(const S370Operand *op, uint32_t i, uint32_t len)
+{
+    return i < op->split ? op->split - i : len - i;
+}
+
 /* The general path of s370_lift_ss_inline: operands crossing a page or
- * not plain RAM, and the first operand 1 to 7 bytes after the second. */
+ * not plain RAM, and the first operand 1 to 7 bytes after the second.
+ * Plain RAM goes in pieces that cross no page of either operand, in
+ * ascending order, which keeps the byte-wise result. */
 static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_t a2, int op)
 {
     S370CPU *cpu = s370_cpu(c);
@@ -45,6 +75,15 @@ static uint64_t s370_ss_logic(CPUState *c, uint64_t fields, uint64_t a1, uint64_
     if (op != SS_MVC) s370_operand_map(cpu, a1, len, MMU_READ, &dst);
     s370_operand_map(cpu, a1, len, MMU_WRITE, &dst);
     uint8_t any = 0;
+    if (src.host && dst.host) {
+        for (uint32_t i = 0, n; i < len; i += n) {
+            n = ss_part_left(&src, i, len);
+            uint32_t m = ss_part_left(&dst, i, len);
+            if (m < n) n = m;
+            any |= ss_piece(op, s370_operand_byte(&dst, i), s370_operand_byte(&src, i), n);
+        }
+        return any != 0;
+    }
     for (uint32_t i = 0; i < len; i++) {
         uint8_t to = op == SS_MVC ? 0 : s370_operand_load8(cpu, &dst, i);
         uint8_t r = ss_byte(op, to, s370_operand_load8(cpu, &src, i));
@@ -69,16 +108,29 @@ SS_HELPER(s370_helper_oc, SS_OC, STORAGE_ONLY_FLAGS);
 SS_HELPER(s370_helper_xc, SS_XC, STORAGE_ONLY_FLAGS);
 
 /* The general path of CLC (see s370_lift_ss_inline): comparison stops at
- * the first unequal byte, so an operand crossing a page is compared byte
- * by byte and its second page is translated only if the comparison gets
- * there. */
+ * the first unequal byte, so the operands go in pieces that cross no page
+ * of either, and a page is translated only if the comparison gets there. */
 static uint64_t s370_helper_clc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
     S370CPU *cpu = s370_cpu(c);
-    uint32_t len = S370_FIELD_L1(f) + 1;
-    for (uint32_t i = 0; i < len; i++) {
-        uint8_t p = s370_load8(cpu, a1 + i), q = s370_load8(cpu, a2 + i);
-        if (p != q) return p < q ? 1 : 2;
+    uint32_t len = S370_FIELD_L1(f) + 1, amask = s370_amask(cpu);
+    uint64_t page = UINT64_C(1) << c->page_bits;
+    for (uint32_t i = 0, n; i < len; i += n) {
+        uint64_t x = (a1 + i) & amask, y = (a2 + i) & amask;
+        n = len - i;
+        if (page - (x & (page - 1)) < n) n = (uint32_t)(page - (x & (page - 1)));
+        if (page - (y & (page - 1)) < n) n = (uint32_t)(page - (y & (page - 1)));
+        S370Operand p, q;
+        if (s370_operand_map(cpu, x, n, MMU_READ, &p) &&
+            s370_operand_map(cpu, y, n, MMU_READ, &q)) {
+            int d = memcmp(p.part[0], q.part[0], n);
+            if (d) return d < 0 ? 1 : 2;
+            continue;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            uint8_t u = s370_load8(cpu, x + k), v = s370_load8(cpu, y + k);
+            if (u != v) return u < v ? 1 : 2;
+        }
     }
     return 0;
 }
