@@ -237,8 +237,9 @@ static void s370_lift_ss_inline(S370Disas *d, const S370Insn *in, const S370Insn
     uint32_t slow = ir_label_new(b), done = ir_label_new(b);
     /* Access exceptions in the helper's order (a write access implies
      * fetch access under keys and DAT, so one translation of the first
-     * operand raises what its fetch and then store would). */
-    ir_mov(b, IR_I64, d->pc_global, ir_i64(b, d->pc));
+     * operand raises what its fetch and then store would).  A fault
+     * restores the pc from the instruction's insn_start; only the helper
+     * call sets the pc global. */
     if (op == SS_CLC) {
         ir_host_range(b, h1, a1, len, d->mmu_idx, false);
         ir_host_range(b, h2, a2, len, d->mmu_idx, false);
@@ -281,7 +282,6 @@ static void s370_lift_tr_inline(S370Disas *d, const S370Insn *in, const S370Insn
     IrVal a1 = s370_gen_addr(d, 0, in->b1, in->d1), a2 = s370_gen_addr(d, 0, in->b2, in->d2);
     IrVal op = ir_temp(b, IR_I64), table = ir_temp(b, IR_I64), v = ir_temp(b, IR_I64);
     uint32_t slow = ir_label_new(b), done = ir_label_new(b);
-    ir_mov(b, IR_I64, d->pc_global, ir_i64(b, d->pc));
     ir_host_range(b, op, a1, len, d->mmu_idx, true);
     ir_host_range(b, table, a2, 256, d->mmu_idx, false);
     ir_brcond(b, IR_I64, IR_EQ, op, ir_i64(b, 0), slow);
