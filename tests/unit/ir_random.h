@@ -5,9 +5,10 @@
  * A block is a sequence of guest "instructions" (insn_start markers) made
  * of integer ops of every IR_OPF_INT kind on i32 and i64, width changes,
  * bit fields, conditions, carries, guest loads and stores inside a RAM
- * window (ld/st, and host_range with ld_host/st_host), ld_env/st_env inside a cpu-state scratch
- * area, optional helper calls, and forward control flow (brcond over a body, if/else with br,
- * conditional early exits), ending with an exit.  It reads and writes the
+ * window (ld/st, and host_range with ld_host/st_host), ld_env/st_env
+ * inside a cpu-state scratch area, optional helper calls, and forward
+ * control flow (brcond over a body, if/else with br, conditional early
+ * exits), ending with an exit.  It reads and writes the
  * i32/i64 globals of the given table.
  *
  * Every block verifies, and is deterministic to execute: temps are only
