@@ -7,6 +7,7 @@ PACKAGES=(
   libfdt-dev zlib1g-dev libjansson-dev
   binutils-s390x-linux-gnu gcc-s390x-linux-gnu lib32gcc-12-dev-s390x-cross hercules
   libtelnet-dev s3270
+  nasm qemu-system-x86
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
