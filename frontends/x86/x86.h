@@ -199,6 +199,10 @@ typedef struct X86CPU {
     X86TableReg gdtr, idtr;
     uint32_t cr[5]; /* CR0, (CR1), CR2, CR3, CR4 */
     uint32_t dr[8]; /* DR0-DR3, (DR4, DR5), DR6, DR7 */
+    /* Data-breakpoint hits (DR6 B0-B3 layout) of the instruction running:
+     * they become DR6 bits when its #DB trap is raised, and are dropped if
+     * it faults (x86_debug.c). */
+    uint32_t dr_pending;
     /* Mode bits derived from CR0, segments and EFLAGS
      * (x86_update_hflags), in the TB-flag layout of x86_internal.h. */
     uint32_t hflags;

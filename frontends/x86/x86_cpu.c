@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "frontends/x86/x86_debug.h"
 #include "frontends/x86/x86_sysrt.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -52,27 +53,19 @@ static bool x86_seg_is_flat(const X86Segment *s, bool write)
     return !write || (s->write_lo == 0 && s->write_hi == UINT32_MAX);
 }
 
-/* DR7 enables an instruction breakpoint: L/G bit n set with R/W n = 00
- * (SDM Vol 3 §17.2.4). */
-static bool x86_dr7_has_insn_bp(uint32_t dr7)
-{
-    for (unsigned n = 0; n < 4; n++)
-        if ((dr7 >> (2 * n)) & 3 && ((dr7 >> (16 + 4 * n)) & 3) == 0) return true;
-    return false;
-}
-
 /* The bits of hflags that follow EFLAGS and the interrupt shadow; also
  * recomputed per TB lookup so a lifter that only writes eflags is safe. */
 static uint32_t x86_hflags_dynamic(const X86CPU *cpu)
 {
     uint32_t f = 0;
     if (cpu->eflags & X86_TF) f |= X86_TBF_TF;
+    if (cpu->eflags & X86_RF) f |= X86_TBF_RF;
     if (cpu->inhibit_irq) f |= X86_TBF_INHIBIT_IRQ;
     f |= ((cpu->eflags & X86_IOPL) >> X86_IOPL_SHIFT) << X86_TBF_IOPL_SHIFT;
     return f;
 }
 
-#define X86_TBF_DYNAMIC (X86_TBF_TF | X86_TBF_INHIBIT_IRQ | X86_TBF_IOPL)
+#define X86_TBF_DYNAMIC (X86_TBF_TF | X86_TBF_RF | X86_TBF_INHIBIT_IRQ | X86_TBF_IOPL)
 
 void x86_update_hflags(X86CPU *cpu)
 {
@@ -102,7 +95,13 @@ void x86_update_hflags(X86CPU *cpu)
     if (cr0 & X86_CR0_MP) f |= X86_TBF_MP;
     if (cr4 & X86_CR4_OSFXSR) f |= X86_TBF_OSFXSR;
     if (x86_dr7_has_insn_bp(cpu->dr[7])) f |= X86_TBF_HWBP;
+    if (x86_dr7_has_data_bp(cpu->dr[7])) f |= X86_TBF_DBP;
     cpu->hflags = f | x86_hflags_dynamic(cpu);
+    /* Pages of data breakpoints must leave the soft TLB when breakpoints
+     * are set or moved (x86_debug.c).  Which DR write got here is not
+     * known, so any recomputation with one enabled flushes: a cost paid
+     * only while a data breakpoint is armed. */
+    if ((f & X86_TBF_DBP) && cpu->common.tlb) tlb_flush(&cpu->common);
 }
 
 static void x86_tb_flags(CPUState *c, uint64_t *pc, uint64_t *cs_base, uint32_t *flags)
@@ -206,8 +205,14 @@ void x86_port_write(X86CPU *cpu, uint16_t port, uint32_t value, unsigned size)
 
 static void x86_restore_state(CPUState *c, const uint64_t *insn_data)
 {
-    /* cc_op is kept current in its global by the lifters: only the pc. */
+    X86CPU *cpu = x86_cpu(c);
+    /* cc_op is kept current in its global by the lifters: the pc, and
+     * what the debug checks changed at the instruction's start: RF
+     * (cleared there) and the data-breakpoint hits of an instruction
+     * that did not complete. */
     c->pc = insn_data[0];
+    if (insn_data[2] & X86_INSN_DATA_RF) cpu->eflags |= X86_RF;
+    cpu->dr_pending = 0;
 }
 
 /* ---- info registers (the layout of QEMU's for i386) ---- */

@@ -140,10 +140,17 @@ bool x86_cond_from_flags(unsigned cc, uint32_t f)
 void x86_gen_set_cc(X86Disas *d, int cc_op, IrVal dst, IrVal src, IrVal src2)
 {
     IrBlock *b = d->b;
+    /* Operands the new cc_op does not use are written with 0 rather than
+     * left alone: the old values are dead from here on, and writing them
+     * lets dead-global-store elimination drop the previous instruction's
+     * writes (and the flag computation feeding them, such as the CF that
+     * INC/DEC keep in cc_src2).  The constant stores that survive cost
+     * less than a helper call. */
+    IrVal zero = ir_i32(b, 0);
     ir_mov(b, IR_I32, d->cc_op_g, ir_i32(b, (uint32_t)cc_op));
-    if (dst != IR_NONE) ir_mov(b, IR_I32, d->cc_dst, dst);
-    if (src != IR_NONE) ir_mov(b, IR_I32, d->cc_src, src);
-    if (src2 != IR_NONE) ir_mov(b, IR_I32, d->cc_src2, src2);
+    ir_mov(b, IR_I32, d->cc_dst, dst != IR_NONE ? dst : zero);
+    ir_mov(b, IR_I32, d->cc_src, src != IR_NONE ? src : zero);
+    ir_mov(b, IR_I32, d->cc_src2, src2 != IR_NONE ? src2 : zero);
     d->cc_op = cc_op;
 }
 

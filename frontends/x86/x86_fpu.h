@@ -110,7 +110,8 @@ struct X86Insn;
 uint32_t x86_x87_word(const struct X86Insn *in);
 void x86_x87_exec(X86CPU *cpu, uint32_t word, uint32_t linear, uint32_t offset);
 
-/* The MXCSR bits FXRSTOR and LDMXCSR accept (no DAZ on this cpu). */
-#define X86_MXCSR_MASK 0xffbfu
+/* The MXCSR bits FXRSTOR accepts, stored as FXSAVE's MXCSR_MASK: DAZ
+ * (bit 6) is supported (SDM Vol 1 §11.6.6), so all of the low 16. */
+#define X86_MXCSR_MASK 0xffffu
 
 #endif

@@ -99,12 +99,16 @@ static void store16(X86Disas *d, IrVal lin, const IrVal v[2])
 {
     IrBlock *b = d->b;
     IrVal in_page = ir_temp(b, IR_I32), hi = ir_temp(b, IR_I32), last = ir_temp(b, IR_I32);
+    IrVal upper = ir_temp(b, IR_I32);
     uint32_t one_page = ir_label_new(b);
     ir_op2(b, IR_and, IR_I32, in_page, lin, ir_i32(b, SSE_PAGE_SIZE - 1));
     ir_brcond(b, IR_I32, IR_LEU, in_page, ir_i32(b, SSE_PAGE_SIZE - 16), one_page);
     ir_host_range(b, t64(d), lin, 1, d->mmu_idx, true);
+    /* The upper page from its first byte: the address the second 8-byte
+     * store (or the part of it in that page) would fault at. */
     ir_op2(b, IR_add, IR_I32, last, lin, ir_i32(b, 15));
-    ir_host_range(b, t64(d), last, 1, d->mmu_idx, true);
+    ir_op2(b, IR_and, IR_I32, upper, last, ir_i32(b, (uint32_t)-SSE_PAGE_SIZE));
+    ir_host_range(b, t64(d), upper, 1, d->mmu_idx, true);
     ir_label(b, one_page);
     x86_gen_store(d, lin, v[0], 8);
     ir_op2(b, IR_add, IR_I32, hi, lin, ir_i32(b, 8));

@@ -267,14 +267,33 @@ static X86F80 arith(X86FpCtx *c, unsigned op, X86F80 x, X86F80 y)
     }
 }
 
-/* FCOM/FUCOM condition codes into C3 C2 C0 (C1 cleared). */
-static void compare(X86CPU *cpu, X86F80 a, X86F80 b, bool quiet, bool fault, uint16_t pre)
+/* The exceptions of converting a float32/float64 memory operand (conv)
+ * joined with those of the operation on it.  An SNaN source is IE
+ * whatever follows; a denormal source is DE only where an 80-bit denormal
+ * operand would be: not with a NaN operand (SDM Vol 1 §4.9.2: the
+ * invalid-operation and QNaN rules come first) and not when the operation
+ * reports IE or ZE (a denormal divided by zero is ZE alone).  Checked on
+ * Intel hardware: FADD m64 of a denormal with ST(0) a QNaN sets no DE. */
+static void join_conversion(X86FpCtx *c, uint16_t conv, X86F80 a, X86F80 b)
+{
+    X86F80Class ca = x86f80_classify(a), cb = x86f80_classify(b);
+    bool nan = ca == X86F80_NAN || ca == X86F80_UNSUPPORTED || cb == X86F80_NAN ||
+               cb == X86F80_UNSUPPORTED;
+    c->exc |= conv & X86_FPE_IE;
+    if ((conv & X86_FPE_DE) && !nan && !(c->exc & (X86_FPE_IE | X86_FPE_ZE))) c->exc |= X86_FPE_DE;
+}
+
+/* FCOM/FUCOM condition codes into C3 C2 C0 (C1 cleared); conv: the
+ * exceptions of converting a memory operand. */
+static void compare(X86CPU *cpu, X86F80 a, X86F80 b, bool quiet, bool fault, uint16_t conv)
 {
     X86FpCtx c = fp_ctx(cpu);
-    c.exc = pre; /* from converting a memory operand */
     uint16_t cc =
         fault ? (X86_FPSW_C0 | X86_FPSW_C2 | X86_FPSW_C3) : x86f80_compare(&c, a, b, quiet);
-    if (!fault) x86_fpe_commit(&c);
+    if (!fault) {
+        join_conversion(&c, conv, a, b);
+        x86_fpe_commit(&c);
+    }
     x86_fpu_set_cc(cpu, X86_FPSW_CC, cc);
     x86_fpu_record(cpu, c.exc);
 }
@@ -331,7 +350,11 @@ static void unary(X86CPU *cpu, unsigned cls, unsigned sub)
     if (x86_fpe_commit(&c)) {
         x86_fpu_set_st(cpu, 0, r);
         if (cls == X87_FPREM) {
-            x86_fpu_set_cc(cpu, X86_FPSW_CC, cc);
+            /* A NaN result (NaN operand, or invalid): C1 and C2 cleared,
+             * C0 and C3 kept, as on Intel hardware (the SDM defines the
+             * condition codes only for a remainder). */
+            bool nan = x86f80_classify(r) == X86F80_NAN;
+            x86_fpu_set_cc(cpu, nan ? X86_FPSW_C1 | X86_FPSW_C2 : X86_FPSW_CC, cc);
             x86_fpu_record(cpu, c.exc);
             return;
         }
@@ -400,15 +423,15 @@ static void x87_exec(X86CPU *cpu, uint32_t word, uint32_t linear, uint32_t offse
 
     switch (cls) {
     case X87_ARITH: {
-        X86FpCtx c = fp_ctx(cpu);
+        X86FpCtx c = fp_ctx(cpu), conv = fp_ctx(cpu);
         unsigned dst = ARG_TO_STI(arg) ? rm : 0;
         if (!st_read(cpu, 0, &a, &fault)) return;
         if (has_mem)
-            b = mem_to_f80(&c, mt, m);
+            b = mem_to_f80(&conv, mt, m);
         else if (!st_read(cpu, rm, &b, &fault))
             return;
         if (sub == X87A_COM || sub == X87A_COMP) {
-            compare(cpu, a, b, false, fault, c.exc);
+            compare(cpu, a, b, false, fault, conv.exc);
             pops(cpu, ARG_POPS(arg));
             return;
         }
@@ -417,6 +440,7 @@ static void x87_exec(X86CPU *cpu, uint32_t word, uint32_t linear, uint32_t offse
             x86_fpu_set_st(cpu, dst, x86f80_indefinite());
         } else {
             X86F80 r = arith(&c, sub, x, y);
+            join_conversion(&c, conv.exc, x, y);
             if (x86_fpe_commit(&c)) x86_fpu_set_st(cpu, dst, r);
             fp_done(cpu, &c);
             if (c.exc & ~cpu->fpuc & (X86_FPE_IE | X86_FPE_DE | X86_FPE_ZE))
@@ -618,6 +642,9 @@ static void x87_lift(X86Disas *d, const X86Insn *in)
 
 #define MEM_OP X86_OPND(M, NONE)
 #define FLAGS  (X86F_MODRM | X86F_X87)
+/* FXSAVE/FXRSTOR: CR0.EM is #UD, not #NM (SDM Vol 2 FXSAVE "Protected
+ * Mode Exceptions"). */
+#define FXFLAGS (X86F_MODRM | X86F_MMX)
 /* A memory form (opcode, ModRM.reg), a register form for all eight ST(i)
  * (opcode, reg), and one with a fixed ModRM (opcode, reg, rm). */
 #define M(opc, r, nm, arg)                                                                         \
@@ -771,7 +798,8 @@ static const X86InsnDef x86_x87_defs[] = {
     R1(0xdf, 4, 0, "fnstsw", ARG(X87_FNSTSW, 0, 0, 0, 0)),
     R(0xdf, 5, "fucomip", ARG(X87_COMI, 1, 0, 1, 0)),
     R(0xdf, 6, "fcomip", ARG(X87_COMI, 0, 0, 1, 0)),
-    /* 0F AE /0 /1 (SDM Vol 2 FXSAVE, FXRSTOR): #NM by CR0.EM/TS too. */
+    /* 0F AE /0 /1 (SDM Vol 2 FXSAVE, FXRSTOR): #UD when CR0.EM, #NM when
+     * CR0.TS: the rule X86F_MMX asks x86_check_insn for. */
     {X86_MAP_0F,
      0xae,
      1,
@@ -781,7 +809,7 @@ static const X86InsnDef x86_x87_defs[] = {
      -1,
      "fxsave",
      {MEM_OP},
-     FLAGS,
+     FXFLAGS,
      x87_lift,
      ARG(X87_FXSAVE, 0, 0, 0, 0),
      NULL},
@@ -794,7 +822,7 @@ static const X86InsnDef x86_x87_defs[] = {
      -1,
      "fxrstor",
      {MEM_OP},
-     FLAGS,
+     FXFLAGS,
      x87_lift,
      ARG(X87_FXRSTOR, 0, 0, 0, 0),
      NULL},

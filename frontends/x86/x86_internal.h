@@ -263,6 +263,12 @@ enum {
     X86_TBF_IOPL_SHIFT = 13,      /* 2 bits: EFLAGS.IOPL */
     X86_TBF_IOPL = 3 << 13,
     X86_TBF_HWBP = 1 << 15, /* DR7 enables an instruction breakpoint: check each insn */
+    /* DR7 enables a data breakpoint: memory accesses record hits, which
+     * raise #DB as a trap at the end of the instruction (x86_debug.c). */
+    X86_TBF_DBP = 1 << 16,
+    /* EFLAGS.RF is set: the block is one instruction, which ignores
+     * instruction breakpoints and clears RF (SDM Vol 3 §18.3.1.1). */
+    X86_TBF_RF = 1 << 17,
 };
 
 /* mmu_idx values. */
@@ -349,6 +355,14 @@ typedef struct X86Disas {
     IrVal mem_linear;
     /* IR globals. */
     IrVal gpr[X86_NUM_GPRS], cc_op_g, cc_dst, cc_src, cc_src2, df, pc;
+    /* CS limit checks (not X86_TBF_FLAT): the limit the block is
+     * translated for, and the registers a branch lifter may change before
+     * its jump (ESP for CALL and RET, ECX for LOOP), copied at the
+     * instruction's start so a #GP(0) for the target leaves them as they
+     * were (SDM Vol 3 §6.5); IR_NONE outside branch instructions. */
+    bool limit_checks;
+    uint32_t cs_limit;
+    IrVal saved_esp, saved_ecx;
 } X86Disas;
 
 extern const IrGlobalTable x86_globals;

@@ -10,8 +10,11 @@
  * The physical address width is 36 bits (bits above it in an entry are
  * reserved).  A fill for a read or fetch grants writes only when the
  * dirty bit is already set, so the first write walks again and sets it.
+ * Pages holding a data breakpoint are not cached for data accesses
+ * (x86_debug.c), so each access walks and is checked.
  */
 #include "core/log.h"
+#include "frontends/x86/x86_debug.h"
 #include "frontends/x86/x86_sysrt.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -165,6 +168,7 @@ int x86_mmu_translate(CPUState *c, uint64_t vaddr, MMUAccess access, unsigned mm
         res->paddr = va & cpu->a20_mask;
         res->prot = MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
         res->page_bits = 12;
+        x86_dbp_translate(cpu, va, access, probe, res);
         return 0;
     }
     const bool user = mmu_idx == X86_MMU_USER, write = access == MMU_WRITE;
@@ -208,6 +212,7 @@ int x86_mmu_translate(CPUState *c, uint64_t vaddr, MMUAccess access, unsigned mm
     if (may_write && ((leaf->entry & PTE_D) || write)) res->prot |= MMU_PROT_WRITE;
     LOG_MASK(LOG_MMU, "x86 mmu: %08x -> %09llx prot %d (%s)\n", va, (unsigned long long)res->paddr,
              res->prot, user ? "user" : "supervisor");
+    x86_dbp_translate(cpu, va, access, probe, res);
     return 0;
 }
 

@@ -9,14 +9,25 @@
  * address cs.base + EIP) is written only at exits and before helpers that
  * read state; a fault inside a block rebuilds pc from insn_start data.
  * The cc_op global is always kept current, so insn_start carries 0 as
- * aux0 (restore_state need not rebuild it).
+ * aux0 (restore_state need not rebuild it); aux1 says whether EFLAGS.RF
+ * was set (X86_INSN_DATA_RF).
+ *
+ * The CS limit (SDM Vol 3 §5.3, Vol 2 JMP "Operation") is not part of
+ * the TB key, so a block outside X86_TBF_FLAT is translated for the
+ * limit CS has at translation time and starts with a guard comparing it
+ * with the current one; a block whose guard fails runs as one uncached
+ * instruction translated afresh.  Against that limit the loop raises
+ * #GP(0) for an instruction running past it, and jumps to a target
+ * beyond it raise #GP(0) at the jump.
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "core/tb.h"
 #include "core/translator.h"
 #include "frontends/x86/x86_core.h"
+#include "frontends/x86/x86_debug.h"
 #include "frontends/x86/x86_internal.h"
 
 enum {
@@ -83,21 +94,35 @@ static const IrHelper x86_helper_raise_err = {
 };
 
 /* SDM Vol 3 §17.3.1.4: the single-step trap is taken after the
- * instruction, with DR6.BS set; the saved EIP is the next instruction,
- * which the pc global already holds (no restore to the insn_start). */
+ * instruction, with DR6.BS set (and B0-B3 for data breakpoints the
+ * instruction hit); the saved EIP is the next instruction, which the pc
+ * global already holds (no restore to the insn_start). */
 static uint64_t x86_helper_single_step_fn(CPUState *c)
 {
-    X86CPU *cpu = x86_cpu(c);
-    cpu->dr[6] |= 1u << 14; /* DR6.BS */
-    x86_set_exception(cpu, X86_EXCP_DB, false, 0);
-    c->exception_index = X86_EXCP_DB;
-    cpu_loop_exit(c);
+    x86_debug_trap(x86_cpu(c), true, false);
+    cpu_loop_exit(c); /* not reached: single step always traps */
 }
 
 const IrHelper x86_helper_single_step = {
     .name = "x86_single_step",
     .fn = (void (*)(void))x86_helper_single_step_fn,
     .flags = IR_CALL_READS_STATE | IR_CALL_WRITES_STATE | IR_CALL_NORETURN,
+    .ret = IR_VOID,
+    .nargs = 0,
+};
+
+/* The CS limit changed since the block was translated for it: run the
+ * instruction alone, translated (and checked) for the current limit. */
+static uint64_t x86_helper_cs_limit_changed_fn(CPUState *c)
+{
+    c->cflags_next_tb = 1 | CF_NOCACHE;
+    cpu_loop_exit(c);
+}
+
+static const IrHelper x86_helper_cs_limit_changed = {
+    .name = "x86_cs_limit_changed",
+    .fn = (void (*)(void))x86_helper_cs_limit_changed_fn,
+    .flags = IR_CALL_READS_STATE | IR_CALL_NORETURN,
     .ret = IR_VOID,
     .nargs = 0,
 };
@@ -212,8 +237,18 @@ static unsigned x86_memop(unsigned size)
     return size == 1 ? IR_MO_8 : size == 2 ? IR_MO_16 : size == 4 ? IR_MO_32 : IR_MO_64;
 }
 
+/* Data breakpoints: the access's whole range (the page walk only sees
+ * its first byte, x86_debug.c). */
+static void x86_gen_dbp_access(X86Disas *d, IrVal linear, unsigned size, bool write)
+{
+    if (!(d->flags & X86_TBF_DBP)) return;
+    IrVal args[2] = {linear, ir_i32(d->b, size | (write ? 1u << 8 : 0))};
+    x86_gen_call(d, &x86_helper_dbp_access, IR_NONE, args);
+}
+
 IrVal x86_gen_load(X86Disas *d, IrVal linear, unsigned size)
 {
+    x86_gen_dbp_access(d, linear, size, false);
     IrType t = size == 8 ? IR_I64 : IR_I32;
     IrVal v = ir_temp(d->b, t);
     ir_ld(d->b, t, v, linear, x86_memop(size), d->mmu_idx);
@@ -222,6 +257,7 @@ IrVal x86_gen_load(X86Disas *d, IrVal linear, unsigned size)
 
 void x86_gen_store(X86Disas *d, IrVal linear, IrVal v, unsigned size)
 {
+    x86_gen_dbp_access(d, linear, size, true);
     IrType t = size == 8 ? IR_I64 : IR_I32;
     ir_st(d->b, t, v, linear, x86_memop(size), d->mmu_idx);
 }
@@ -404,14 +440,30 @@ void x86_gen_set_pc(X86Disas *d, uint32_t eip)
     ir_mov(d->b, IR_I64, d->pc, ir_i64(d->b, linear));
 }
 
+/* The #DB trap at the end of an instruction, the pc global already at
+ * the next one: single step with TF, data breakpoints the instruction
+ * hit with X86_TBF_DBP (repeat: a REP string jumping back to itself).
+ * Returns whether it always traps. */
+static bool x86_gen_debug_trap(X86Disas *d, bool repeat)
+{
+    bool tf = (d->flags & X86_TBF_TF) != 0;
+    if (!(d->flags & X86_TBF_DBP) && !(repeat && tf)) {
+        if (tf) ir_call(d->b, &x86_helper_single_step, IR_NONE, NULL);
+        return tf;
+    }
+    unsigned kind = (tf ? X86_DEBUG_TRAP_SINGLE_STEP : 0) | (repeat ? X86_DEBUG_TRAP_REPEAT : 0);
+    IrVal arg = ir_i32(d->b, kind);
+    ir_call(d->b, &x86_helper_debug_trap, IR_NONE, &arg);
+    return tf;
+}
+
 /* Leave the block with the pc global already set.  With TF the trap
  * comes first; in an interrupt shadow the loop must look at interrupts
  * again, so neither chains. */
-static void x86_gen_exit_set_pc(X86Disas *d, bool direct)
+static void x86_gen_exit_set_pc(X86Disas *d, bool direct, bool repeat)
 {
     IrBlock *b = d->b;
-    if (d->flags & X86_TBF_TF) {
-        ir_call(b, &x86_helper_single_step, IR_NONE, NULL);
+    if (x86_gen_debug_trap(d, repeat)) {
         ir_exit_tb(b, IR_EXIT_NORMAL);
     } else if (d->flags & X86_TBF_INHIBIT_IRQ) {
         ir_exit_tb(b, IR_EXIT_REQUEST);
@@ -425,19 +477,47 @@ static void x86_gen_exit_set_pc(X86Disas *d, bool direct)
     d->state = X86_DISAS_EXITED;
 }
 
-void x86_gen_jmp(X86Disas *d, uint32_t eip)
+/* #GP(0) for a jump target beyond the CS limit, raised at the jump
+ * with the registers its lifter changed put back (SDM Vol 2 JMP, CALL,
+ * RET, Jcc, LOOP "Operation": the check precedes any change). */
+static void x86_gen_target_fault(X86Disas *d)
+{
+    if (d->saved_esp != IR_NONE) ir_mov(d->b, IR_I32, d->gpr[X86_ESP], d->saved_esp);
+    if (d->saved_ecx != IR_NONE) ir_mov(d->b, IR_I32, d->gpr[X86_ECX], d->saved_ecx);
+    x86_gen_exception_err(d, X86_EXCP_GP, 0);
+}
+
+/* A jump to a constant EIP the previous checks allow (or sequential
+ * flow, whose limit check is the next instruction's). */
+static void x86_gen_jmp_unchecked(X86Disas *d, uint32_t eip)
 {
     x86_gen_set_pc(d, eip);
-    x86_gen_exit_set_pc(d, true);
+    x86_gen_exit_set_pc(d, true, eip == d->eip);
+}
+
+void x86_gen_jmp(X86Disas *d, uint32_t eip)
+{
+    if (d->limit_checks && eip > d->cs_limit) {
+        x86_gen_target_fault(d);
+        return;
+    }
+    x86_gen_jmp_unchecked(d, eip);
 }
 
 void x86_gen_jmp_dynamic(X86Disas *d, IrVal eip)
 {
     IrBlock *b = d->b;
+    if (d->limit_checks && d->cs_limit != UINT32_MAX) {
+        uint32_t ok = ir_label_new(b);
+        ir_brcond(b, IR_I32, IR_LEU, eip, ir_i32(b, d->cs_limit), ok);
+        x86_gen_target_fault(d);
+        ir_label(b, ok);
+        d->state = X86_DISAS_NEXT;
+    }
     IrVal lin = ir_temp(b, IR_I32);
     ir_op2(b, IR_add, IR_I32, lin, eip, ir_i32(b, (uint32_t)d->cs_base));
     ir_op1(b, IR_zext, IR_I64, d->pc, lin);
-    x86_gen_exit_set_pc(d, false);
+    x86_gen_exit_set_pc(d, false, false);
 }
 
 void x86_gen_end_block(X86Disas *d)
@@ -449,7 +529,7 @@ void x86_gen_branch(X86Disas *d, IrVal cond, uint32_t eip)
 {
     uint32_t taken = ir_label_new(d->b);
     ir_brcond(d->b, IR_I32, IR_NE, cond, ir_i32(d->b, 0), taken);
-    x86_gen_jmp(d, d->next_eip);
+    x86_gen_jmp_unchecked(d, d->next_eip);
     ir_label(d->b, taken);
     x86_gen_jmp(d, eip);
 }
@@ -505,7 +585,7 @@ void x86_lift_helper(X86Disas *d, const X86Insn *in)
     x86_gen_call(d, h, IR_NONE, args);
     if (def->flags & X86F_BRANCH) {
         /* The helper set the pc (and maybe CS, mode): back to the loop. */
-        if (d->flags & X86_TBF_TF) ir_call(b, &x86_helper_single_step, IR_NONE, NULL);
+        x86_gen_debug_trap(d, false);
         ir_exit_tb(b, IR_EXIT_REQUEST);
         d->state = X86_DISAS_EXITED;
     } else if (def->flags & X86F_ENDS_TB) {
@@ -564,10 +644,56 @@ static bool x86_check_insn(X86Disas *d, const X86Insn *in)
     return true;
 }
 
+/* At the first instruction of a block with a CS limit: the guard that
+ * the limit is still the one the block was translated for. */
+static void x86_gen_cs_limit_guard(X86Disas *d)
+{
+    IrBlock *b = d->b;
+    IrVal limit = ir_temp(b, IR_I32);
+    ir_ld_env(b, IR_I32, limit, IR_ENV, (int64_t)offsetof(X86CPU, segs[X86_SEG_CS].limit),
+              IR_MO_32);
+    uint32_t same = ir_label_new(b);
+    ir_brcond(b, IR_I32, IR_EQ, limit, ir_i32(b, d->cs_limit), same);
+    x86_gen_call(d, &x86_helper_cs_limit_changed, IR_NONE, NULL);
+    ir_label(b, same);
+}
+
+/* The debug checks at an instruction's start (SDM Vol 3 §18.3.1, §6.9
+ * priorities: traps of the previous instruction, then instruction
+ * breakpoints, before anything of this one). */
+static void x86_gen_insn_debug_checks(X86Disas *d)
+{
+    IrBlock *b = d->b;
+    if (d->flags & X86_TBF_DBP) {
+        /* Hits of the previous instruction whose exit did not trap. */
+        IrVal pending = ir_temp(b, IR_I32);
+        ir_ld_env(b, IR_I32, pending, IR_ENV, (int64_t)offsetof(X86CPU, dr_pending),
+                  IR_MO_32);
+        uint32_t none = ir_label_new(b);
+        ir_brcond(b, IR_I32, IR_EQ, pending, ir_i32(b, 0), none);
+        IrVal arg = ir_i32(b, 0);
+        x86_gen_call(d, &x86_helper_debug_trap, IR_NONE, &arg);
+        ir_label(b, none);
+    }
+    if (d->flags & X86_TBF_HWBP) x86_gen_call(d, &x86_helper_insn_bp, IR_NONE, NULL);
+}
+
+/* RF covers one instruction: cleared at its start, after the breakpoint
+ * check (SDM Vol 3 §18.3.1.1); restore_state sets it again if the
+ * instruction faults (insn_start aux1). */
+static void x86_gen_clear_rf(X86Disas *d)
+{
+    IrBlock *b = d->b;
+    IrVal f = ir_temp(b, IR_I32);
+    ir_ld_env(b, IR_I32, f, IR_ENV, (int64_t)offsetof(X86CPU, eflags), IR_MO_32);
+    ir_op2(b, IR_and, IR_I32, f, f, ir_i32(b, ~(uint32_t)X86_RF));
+    ir_st_env(b, IR_I32, f, IR_ENV, (int64_t)offsetof(X86CPU, eflags), IR_MO_32);
+}
+
 void x86_translate(TranslateContext *ctx)
 {
     X86CPU *cpu = x86_cpu(ctx->cpu);
-    X86Disas d = {
+    X86Disas disas = {
         .ctx = ctx,
         .b = ctx->block,
         .cpu = cpu,
@@ -584,64 +710,86 @@ void x86_translate(TranslateContext *ctx)
         .cc_src2 = ir_global(G_CC_SRC2),
         .df = ir_global(G_DF),
         .pc = ir_global(G_PC),
+        /* Under FLAT the CS limit is 4 GiB - 1: nothing to check. */
+        .limit_checks = !(ctx->flags & X86_TBF_FLAT),
+        .cs_limit = cpu->segs[X86_SEG_CS].limit,
+        .saved_esp = IR_NONE,
+        .saved_ecx = IR_NONE,
     };
+    X86Disas *d = &disas;
     for (unsigned i = 0; i < X86_NUM_GPRS; i++)
-        d.gpr[i] = ir_global(i);
-    bool cs32 = (d.flags & X86_TBF_CS32) != 0;
+        d->gpr[i] = ir_global(i);
+    bool cs32 = (d->flags & X86_TBF_CS32) != 0;
     uint32_t eip_mask = cs32 ? 0xffffffffu : 0xffffu;
-    bool one_insn = (d.flags & (X86_TBF_TF | X86_TBF_INHIBIT_IRQ)) != 0;
+    bool one_insn = (d->flags & (X86_TBF_TF | X86_TBF_INHIBIT_IRQ | X86_TBF_RF)) != 0;
     bool log_in = log_enabled(LOG_IN_ASM);
     if (log_in) log_printf("IN:\n");
 
     for (;;) {
-        uint64_t linear = (uint32_t)(d.cs_base + d.eip);
+        uint64_t linear = (uint32_t)(d->cs_base + d->eip);
         /* A later instruction must not fault on fetch: end the block
          * before one that might run onto a page that does not translate. */
         if (ctx->ninsns && !translator_can_fetch(ctx, linear, 15)) break;
         X86Insn in;
         X86DecodeResult r = x86_decode(ctx, linear, cs32, &in);
-        ir_insn_start(d.b, linear, 0, 0);
+        ir_insn_start(d->b, linear, 0, (d->flags & X86_TBF_RF) ? X86_INSN_DATA_RF : 0);
         ctx->ninsns++;
-        d.mem_linear = IR_NONE;
+        d->mem_linear = IR_NONE;
+        d->saved_esp = d->saved_ecx = IR_NONE;
+        if (ctx->ninsns == 1 && d->limit_checks) x86_gen_cs_limit_guard(d);
+        x86_gen_insn_debug_checks(d);
         if (r != X86_DECODE_OK) {
             if (r == X86_DECODE_UD)
                 LOG_MASK(LOG_UNIMP, "x86: invalid opcode %02x %02x %02x at 0x%llx\n", in.bytes[0],
                          in.bytes[1], in.bytes[2], (unsigned long long)linear);
             ctx->size += in.len ? in.len : 1;
             if (r == X86_DECODE_TOO_LONG)
-                x86_gen_exception_err(&d, X86_EXCP_GP, 0);
+                x86_gen_exception_err(d, X86_EXCP_GP, 0);
             else
-                x86_gen_exception(&d, X86_EXCP_UD);
+                x86_gen_exception(d, X86_EXCP_UD);
             break;
         }
         ctx->size += in.len;
-        d.next_eip = (d.eip + in.len) & eip_mask;
-        x86_decode_fix_targets(&in, d.eip);
-        if (log_in) x86_log_insn(&d, &in, linear);
-        if (d.flags & X86_TBF_INHIBIT_IRQ) {
+        d->next_eip = (d->eip + in.len) & eip_mask;
+        x86_decode_fix_targets(&in, d->eip);
+        if (log_in) x86_log_insn(d, &in, linear);
+        if (d->flags & X86_TBF_INHIBIT_IRQ) {
             /* The shadow covers this one instruction (SDM Vol 3 §6.8.3):
              * it ends here, even if the instruction faults. */
-            ir_st_env(d.b, IR_I32, ir_i32(d.b, 0), IR_ENV, (int64_t)offsetof(X86CPU, inhibit_irq),
+            ir_st_env(d->b, IR_I32, ir_i32(d->b, 0), IR_ENV, (int64_t)offsetof(X86CPU, inhibit_irq),
                       IR_MO_8);
         }
-        if (!x86_check_insn(&d, &in)) break;
-        in.def->lift(&d, &in);
-        if (d.state != X86_DISAS_NEXT || one_insn) break;
+        /* Running past the CS limit: #GP(0) at the instruction whose
+         * bytes cross it (SDM Vol 3 §5.3). */
+        if (d->limit_checks && (uint64_t)d->eip + in.len - 1 > d->cs_limit) {
+            x86_gen_exception_err(d, X86_EXCP_GP, 0);
+            break;
+        }
+        if (d->flags & X86_TBF_RF) x86_gen_clear_rf(d);
+        if (!x86_check_insn(d, &in)) break;
+        if (d->limit_checks && d->cs_limit != UINT32_MAX && (in.def->flags & X86F_BRANCH)) {
+            d->saved_esp = ir_temp(d->b, IR_I32);
+            d->saved_ecx = ir_temp(d->b, IR_I32);
+            ir_mov(d->b, IR_I32, d->saved_esp, d->gpr[X86_ESP]);
+            ir_mov(d->b, IR_I32, d->saved_ecx, d->gpr[X86_ECX]);
+        }
+        in.def->lift(d, &in);
+        if (d->state != X86_DISAS_NEXT || one_insn) break;
         if (ctx->ninsns >= ctx->max_insns || ctx->ninsns >= IR_MAX_INSNS - 1) break;
-        if (d.b->ntemps > IR_MAX_TEMPS - 256) break;
-        d.eip = d.next_eip;
-        if (translator_is_new_page(ctx, (uint32_t)(d.cs_base + d.eip))) break;
+        if (d->b->ntemps > IR_MAX_TEMPS - 256) break;
+        d->eip = d->next_eip;
+        if (translator_is_new_page(ctx, (uint32_t)(d->cs_base + d->eip))) break;
     }
-    switch (d.state) {
+    switch (d->state) {
     case X86_DISAS_NEXT:
         /* next_eip is where the block stops: after the last instruction,
          * or the instruction the loop declined to fetch. */
-        x86_gen_jmp(&d, d.next_eip);
+        x86_gen_jmp_unchecked(d, d->next_eip);
         break;
     case X86_DISAS_STOP:
-        x86_gen_set_pc(&d, d.next_eip);
-        if (d.flags & X86_TBF_TF) ir_call(d.b, &x86_helper_single_step, IR_NONE, NULL);
-        ir_exit_tb(d.b, IR_EXIT_REQUEST);
+        x86_gen_set_pc(d, d->next_eip);
+        x86_gen_debug_trap(d, false);
+        ir_exit_tb(d->b, IR_EXIT_REQUEST);
         break;
     case X86_DISAS_EXITED: break;
     }

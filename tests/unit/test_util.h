@@ -16,7 +16,9 @@
 static inline int test_run_doppel(const char *args, bool only_stderr, char *buf, size_t len)
 {
     char cmd[8192];
-    int cmd_len = snprintf(cmd, sizeof cmd, "%s %s %s", DOPPEL_BINARY, args,
+    /* A guest that hangs must not outlive the test: Criterion's own
+     * timeout kills the test process, not this child. */
+    int cmd_len = snprintf(cmd, sizeof cmd, "timeout -k 5 300 %s %s %s", DOPPEL_BINARY, args,
                            only_stderr ? "2>&1 >/dev/null </dev/null" : "</dev/null 2>&1");
     cr_assert(cmd_len > 0 && (size_t)cmd_len < sizeof cmd, "doppel command line too long");
     FILE *p = popen(cmd, "r");

@@ -169,3 +169,97 @@ Test(x86_x87, fprem_and_fxtract)
     cr_expect_eq(x86_fpu_st(cpu, 1).se, 0x3fff);
     free(cpu);
 }
+
+/* Push b then a: ST(0) = a, ST(1) = b. */
+static X86CPU *cpu_with(X86F80 a, X86F80 b)
+{
+    X86CPU *cpu = new_cpu();
+    x86_fpu_push(cpu, b);
+    x86_fpu_push(cpu, a);
+    return cpu;
+}
+
+/* The ST(i)-destination forms (SDM Vol 2 FSUB "DC E8+i", FSUBR "DC E0+i",
+ * FDIV "DC F8+i", FDIVR "DC F0+i", and the popping DE forms): with ST(0)
+ * = 1 and ST(1) = 4, FSUB ST(1),ST(0) is 4 - 1 = 3, FSUBR ST(1),ST(0) is
+ * 1 - 4 = -3, FDIV ST(1),ST(0) is 4 / 1, FDIVR ST(1),ST(0) is 1 / 4. */
+Test(x86_x87, sti_destination_operand_order)
+{
+    static const struct {
+        uint8_t op, modrm;
+        const char *name;
+        uint16_t se; /* the result: sign/exponent, significand 1.1b or 1.0b */
+        uint64_t sig;
+    } cases[] = {
+        {0xdc, 0xe9, "fsub st1, st0", 0x4000, 0xc000000000000000ull},
+        {0xdc, 0xe1, "fsubr st1, st0", 0xc000, 0xc000000000000000ull},
+        {0xdc, 0xf9, "fdiv st1, st0", 0x4001, 1ull << 63},
+        {0xdc, 0xf1, "fdivr st1, st0", 0x3ffd, 1ull << 63},
+        {0xde, 0xe9, "fsubp st1, st0", 0x4000, 0xc000000000000000ull},
+        {0xde, 0xe1, "fsubrp st1, st0", 0xc000, 0xc000000000000000ull},
+        {0xde, 0xf9, "fdivp st1, st0", 0x4001, 1ull << 63},
+        {0xde, 0xf1, "fdivrp st1, st0", 0x3ffd, 1ull << 63},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        X86CPU *cpu = cpu_with(x86f80_from_int(1), x86f80_from_int(4));
+        uint8_t bytes[2] = {cases[k].op, cases[k].modrm};
+        run(cpu, bytes, 2);
+        X86F80 r = x86_fpu_st(cpu, cases[k].op == 0xde ? 0 : 1);
+        cr_expect(r.se == cases[k].se && r.sig == cases[k].sig, "%s: %04x:%016llx", cases[k].name,
+                  r.se, (unsigned long long)r.sig);
+        free(cpu);
+    }
+}
+
+/* FCMOVcc and FCOMI/FUCOMI keep C1 (only a stack underflow clears it:
+ * SDM Vol 2 FCMOVcc; FCOMI as Intel hardware does); FXCH clears it. */
+Test(x86_x87, c1_kept_by_fcmov_and_fcomi)
+{
+    static const uint8_t keep[][2] = {
+        {0xda, 0xc1}, /* fcmovb st0, st1 */
+        {0xdb, 0xc1}, /* fcmovnb st0, st1 */
+        {0xdb, 0xf1}, /* fcomi st0, st1 */
+        {0xdb, 0xe9}, /* fucomi st0, st1 */
+    };
+    for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+        X86CPU *cpu = cpu_with(x86f80_from_int(1), x86f80_from_int(2));
+        x86_fpu_set_cc(cpu, X86_FPSW_C1, X86_FPSW_C1);
+        run(cpu, keep[k], 2);
+        cr_expect_eq(x86_fpu_status(cpu) & X86_FPSW_C1, X86_FPSW_C1, "%02x %02x cleared C1",
+                     keep[k][0], keep[k][1]);
+        free(cpu);
+    }
+    X86CPU *cpu = cpu_with(x86f80_from_int(1), x86f80_from_int(2));
+    x86_fpu_set_cc(cpu, X86_FPSW_C1, X86_FPSW_C1);
+    RUN(cpu, 0xd9, 0xc9); /* fxch st1 */
+    cr_expect_eq(x86_fpu_status(cpu) & X86_FPSW_C1, 0);
+    free(cpu);
+}
+
+/* FPREM/FPREM1 with a NaN result (a QNaN operand, or invalid: infinity
+ * dividend): C1 and C2 cleared, C0 and C3 kept (Intel hardware); IE only
+ * for the invalid case. */
+Test(x86_x87, fprem_nan_keeps_c0_c3)
+{
+    const X86F80 qnan = f80(0x7fff, 0xc000000000000001ull), inf = f80(0x7fff, 1ull << 63);
+    const X86F80 dividends[2] = {qnan, inf};
+    for (unsigned ieee = 0; ieee < 2; ieee++) {
+        for (unsigned k = 0; k < 2; k++) {
+            X86CPU *cpu = cpu_with(dividends[k], x86f80_from_int(1));
+            x86_fpu_set_cc(cpu, X86_FPSW_CC, X86_FPSW_CC);
+            uint8_t bytes[2] = {0xd9, ieee ? 0xf5 : 0xf8};
+            run(cpu, bytes, 2);
+            uint16_t sw = x86_fpu_status(cpu);
+            cr_expect_eq(sw & X86_FPSW_CC, X86_FPSW_C0 | X86_FPSW_C3, "fprem%s #%u: sw %04x",
+                         ieee ? "1" : "", k, sw);
+            cr_expect_eq(sw & X86_FPE_IE, k ? X86_FPE_IE : 0);
+            free(cpu);
+        }
+    }
+    /* A remainder sets all four from the quotient (17 rem 3: Q = 101b). */
+    X86CPU *cpu = cpu_with(x86f80_from_int(17), x86f80_from_int(3));
+    x86_fpu_set_cc(cpu, X86_FPSW_CC, X86_FPSW_C2 | X86_FPSW_C3);
+    RUN(cpu, 0xd9, 0xf8);
+    cr_expect_eq(x86_fpu_status(cpu) & X86_FPSW_CC, X86_FPSW_C0 | X86_FPSW_C1);
+    free(cpu);
+}

@@ -331,6 +331,9 @@ db_stop: dd 0
 db_dr6: dd 0
 db_eip: times 8 dd 0
 bp_counter: dd 0
+; DR1 watches it with LEN 4: the processor ignores the low two address
+; bits (SDM Vol 3 §18.2.5), so it must be dword aligned to cover itself.
+align 4
 watched: dd 0
 movs_dst: times 32 db 0
 
