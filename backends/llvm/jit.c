@@ -526,6 +526,13 @@ void jit_tb_hot(Jit *j, CPUState *cpu, TranslationBlock *tb)
     jit_note_cpu(j, cpu);
     if (j->o.sync || tb->jit_state != JIT_TB_IDLE || !jit_tb_compilable(tb)) return;
     if (!j->first_hot_ns) j->first_hot_ns = jit_now_ns();
+    if (tb->jit_refs) {
+        /* Already in a region waiting for the compiler (a loop's TBs all
+         * become hot in the same pass): one region per loop, not one per
+         * TB.  It counts again once that job is done. */
+        tb->exec_count = 0;
+        return;
+    }
     if (j->pending >= JIT_QUEUE_MAX) {
         j->s.queue_drops++;
         tb->exec_count = 0; /* hot again later */

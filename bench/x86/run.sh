@@ -56,13 +56,21 @@ cflags() {
     esac
 }
 
+# source_of KERNEL -> its source file's name (x87 and sse share fp.c)
+source_of() {
+    case $1 in
+    x87 | sse) echo fp ;;
+    *) echo "$1" ;;
+    esac
+}
+
 # kernel KERNEL ITERS -> path of the ELF
 kernel() {
     local k=$1 n=$2 out=$work/$1.$2
     if [ ! -f "$out.elf" ]; then
         # shellcheck disable=SC2046
         gcc -m32 -O2 -ffreestanding -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
-            $(cflags "$k") -DITERS="$n" -c "$here/$k.c" -o "$out.o"
+            $(cflags "$k") -DITERS="$n" -c "$here/$(source_of "$k").c" -o "$out.o"
         gcc -m32 -c "$here/crt0.S" -o "$work/crt0.o"
         # No libgcc: the kernels avoid 64-bit division and conversions, so
         # that gcc's 32-bit multilib (which Debian will not install beside
@@ -153,7 +161,7 @@ if [ "$qemu" != none ]; then
 fi
 printf '\n'
 for k in "${kernels[@]}"; do
-    iters=${ITERS:-$(sed -n 's/.*bench: .*iterations \([0-9]*\).*/\1/p' "$here/$k.c")}
+    iters=${ITERS:-$(sed -n 's/.*bench: .*iterations \([0-9]*\).*/\1/p' "$here/$(source_of "$k").c")}
     [ -n "$iters" ] || { echo "run.sh: $k.c states no \"bench: ..., iterations I\"" >&2; exit 1; }
     # Instructions per iteration, from doppel's counts of the I and 2I runs.
     c1=$(count_doppel "$(kernel "$k" "$iters")")

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "frontends/x86/x86_debug.h"
+#include "frontends/x86/x86_msr.h"
 #include "frontends/x86/x86_sysrt.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -142,12 +143,7 @@ static void x86_reset(CPUState *c)
     cpu->a20_mask = UINT32_MAX;
     cpu->pending_vector = -1;
     cpu->delivering_vector = -1;
-    /* MSR reset values (SDM Vol 4 §2.1): the APIC enabled at its default
-     * base on the bootstrap processor, PAT's power-up value, fast
-     * strings enabled. */
-    cpu->apic_base = 0xfee00000u | (1u << 11) | (1u << 8);
-    cpu->pat = UINT64_C(0x0007040600070406);
-    cpu->misc_enable = 1;
+    x86_msr_reset(cpu);
     const uint16_t data = X86_SEGA_P | X86_SEGA_S | X86_SEGA_WRITABLE | X86_SEGA_ACCESSED;
     for (int s = 0; s < X86_NUM_SEGS; s++)
         x86_load_segment_cache(cpu, s, 0, 0, 0xffff, data);

@@ -371,10 +371,11 @@ static bool x87_pc(const MapSeq *s, Field f, unsigned i, const Dump *d, const Du
 
 /* KNOWN.md "x87: FIP after a control instruction": the sequence's last
  * x87 instruction is FNSTSW, FNSTCW, FLDCW or FNCLEX, which keep the
- * instruction pointer (SDM Vol 1 §8.1.8); QEMU's points past doppel's. */
+ * instruction pointer (SDM Vol 1 §8.1.8), or FNOP, which sets it. */
 static bool x87_fip(const MapSeq *s, Field f, unsigned i, const Dump *d, const Dump *q)
 {
-    static const char *const control[] = {"fnstsw", "fnstcw", "fldcw", "fnclex"};
+    (void)d, (void)q;
+    static const char *const control[] = {"fnstsw", "fnstcw", "fldcw", "fnclex", "fnop"};
     if (f != F_FPTR || i != 3) return false;
     const char *last = NULL;
     for (unsigned k = 0; k < s->nlines; k++)
@@ -382,9 +383,32 @@ static bool x87_fip(const MapSeq *s, Field f, unsigned i, const Dump *d, const D
     if (!last) return false;
     for (unsigned k = 0; k < sizeof control / sizeof control[0]; k++) {
         size_t n = strlen(control[k]);
-        if (!strncmp(last, control[k], n) && (last[n] == ' ' || !last[n]))
-            return le32(q->fpu + FS_FIP) > le32(d->fpu + FS_FIP);
+        if (!strncmp(last, control[k], n) && (last[n] == ' ' || !last[n])) return true;
     }
+    return false;
+}
+
+/* KNOWN.md "x87: a differing status word read back": FNSTSW m16 stored a
+ * status word that differs by the rules above (some data-area byte is
+ * explained by them), and a later instruction reads memory: the values
+ * it computes from those bytes differ too. */
+static bool x87_sw_read_back(const MapSeq *s, Field f, unsigned i, const Dump *d, const Dump *q)
+{
+    (void)i;
+    if (f != F_ST && f != F_FSW && f != F_FTW && f != F_AREA) return false;
+    bool stored = false, read_after = false;
+    for (unsigned k = 0; k < s->nlines; k++) {
+        const char *t = s->lines[k].text;
+        if (s->lines[k].role != 't') continue;
+        if (!strncmp(t, "fnstsw word", 11))
+            stored = true;
+        else if (stored && t[0] == 'f' && strchr(t, '[') && strncmp(t, "fst", 3) &&
+                 strncmp(t, "fist", 4) && strncmp(t, "fnst", 4))
+            read_after = true;
+    }
+    if (!read_after) return false;
+    for (unsigned j = 0; j < AREA_SIZE; j++)
+        if (d->area[j] != q->area[j] && x87_sw_field(s, F_AREA, j, d, q, 0xffff)) return true;
     return false;
 }
 
@@ -405,6 +429,7 @@ static const Known known_cases[] = {
     {"x87: FPREM of a NaN keeps C0 and C3", x87_prem_nan},
     {"x87: precision control applied beyond the arithmetic", x87_pc},
     {"x87: FIP after a control instruction", x87_fip},
+    {"x87: a differing status word read back", x87_sw_read_back},
     {NULL, NULL},
 };
 
