@@ -109,17 +109,20 @@ extern const IrHelper x86_helper_maskmov; /* (ctl:i32, data:i64, mask:i64) */
 
 /* 64-bit lane operations: pure (a, b) -> result on one MMX register or
  * one half of an XMM register (SDM Vol 2, each instruction). */
-#define X86_SSE_INT_OPS(X)                                                                         \
-    X(paddb)                                                                                       \
-    X(paddw)                                                                                       \
-    X(paddd)                                                                                       \
-    X(psubb) X(psubw) X(psubd) X(paddsb) X(paddsw) X(paddusb) X(paddusw) X(psubsb) X(psubsw)       \
-        X(psubusb) X(psubusw) X(pmullw) X(pmulhw) X(pmulhuw) X(pmaddwd) X(pmuludq) X(pcmpeqb)      \
-            X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) X(pcmpgtd) X(pavgb) X(pavgw) X(pmaxsw)     \
-                X(pmaxub) X(pminsw) X(pminub) X(psadbw) X(psllw) X(pslld) X(psllq) X(psrlw)        \
-                    X(psrld) X(psrlq) X(psraw) X(psrad) X(packsswb) X(packssdw) X(packuswb)        \
-                        X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpckhbw) X(punpckhwd)           \
-                            X(punpckhdq)
+/* Six entries a line, by hand: clang-format reflows this list
+ * differently on each run. */
+/* clang-format off */
+#define X86_SSE_INT_OPS(X) \
+    X(paddb) X(paddw) X(paddd) X(psubb) X(psubw) X(psubd) \
+    X(paddsb) X(paddsw) X(paddusb) X(paddusw) X(psubsb) X(psubsw) \
+    X(psubusb) X(psubusw) X(pmullw) X(pmulhw) X(pmulhuw) X(pmaddwd) \
+    X(pmuludq) X(pcmpeqb) X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) \
+    X(pcmpgtd) X(pavgb) X(pavgw) X(pmaxsw) X(pmaxub) X(pminsw) \
+    X(pminub) X(psadbw) X(psllw) X(pslld) X(psllq) X(psrlw) \
+    X(psrld) X(psrlq) X(psraw) X(psrad) X(packsswb) X(packssdw) \
+    X(packuswb) X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpckhbw) X(punpckhwd) \
+    X(punpckhdq)
+/* clang-format on */
 #define X86_SSE_DECLARE_INT(name)                                                                  \
     uint64_t x86_sse_##name(uint64_t a, uint64_t b);                                               \
     extern const IrHelper x86_helper_##name;
