@@ -34,17 +34,49 @@ void x86_sse_reset(X86CPU *cpu)
 
 /* Run one host SSE instruction with MXCSR = csr (all exceptions masked),
  * leaving the resulting MXCSR (with its flags) in csr; the host's own
- * MXCSR is restored around it. */
+ * MXCSR is restored around it.  With SSE_ON_HOST_CSR set in csr the
+ * instruction runs under the host's MXCSR as it is (see sse_host_ready):
+ * LDMXCSR serialises and cost more than everything else together. */
+#define SSE_ON_HOST_CSR  (1u << 31) /* a reserved MXCSR bit, never a guest value */
 #define SSE_UNPAREN(...) __VA_ARGS__
 #define HOST_SSE(csr, insn, outs, ins)                                                             \
     do {                                                                                           \
         uint32_t host_csr_;                                                                        \
-        __asm__ volatile("stmxcsr %[h_]\n\tldmxcsr %[c_]\n\t" insn                                 \
-                         "\n\tstmxcsr %[c_]\n\tldmxcsr %[h_]"                                      \
-                         : [c_] "+m"(csr), [h_] "=m"(host_csr_), SSE_UNPAREN outs                  \
-                         : SSE_UNPAREN ins                                                         \
-                         : "cc");                                                                  \
+        if ((csr)&SSE_ON_HOST_CSR)                                                                 \
+            __asm__ volatile(insn : SSE_UNPAREN outs : SSE_UNPAREN ins);                           \
+        else                                                                                       \
+            __asm__ volatile("stmxcsr %[h_]\n\tldmxcsr %[c_]\n\t" insn                             \
+                             "\n\tstmxcsr %[c_]\n\tldmxcsr %[h_]"                                  \
+                             : [c_] "+m"(csr), [h_] "=m"(host_csr_), SSE_UNPAREN outs              \
+                             : SSE_UNPAREN ins                                                     \
+                             : "cc");                                                              \
     } while (0)
+
+/* Whether the lanes of an operation can run under the host's MXCSR as it
+ * is: every guest exception masked (so flags only accumulate) and the
+ * host's rounding, DAZ and FZ equal to control.  The host's flags are
+ * then made a subset of the guest's (one LDMXCSR, only after the guest
+ * cleared flags), so the flags read after the lanes are exactly the
+ * guest's old flags plus those the lanes raised. */
+static bool sse_host_ready(const X86CPU *cpu, uint32_t control)
+{
+    if ((cpu->mxcsr & X86_MXCSR_MASKS) != X86_MXCSR_MASKS) return false;
+    uint32_t cur;
+    __asm__ volatile("stmxcsr %0" : "=m"(cur));
+    if ((cur & ~(uint32_t)X86_MXCSR_FLAGS) != control) return false;
+    if (cur & X86_MXCSR_FLAGS & ~cpu->mxcsr) {
+        uint32_t v = control | (cpu->mxcsr & X86_MXCSR_FLAGS);
+        __asm__ volatile("ldmxcsr %0" : : "m"(v));
+    }
+    return true;
+}
+
+static uint32_t sse_host_flags(void)
+{
+    uint32_t cur;
+    __asm__ volatile("stmxcsr %0" : "=m"(cur));
+    return cur & X86_MXCSR_FLAGS;
+}
 
 static inline float f32_of(uint64_t bits)
 {
@@ -336,12 +368,15 @@ uint64_t x86_sse_fp(X86CPU *cpu, uint32_t ctl, uint64_t lo, uint64_t hi)
     uint64_t res[2] = {cpu->xmm[dst].q[0], cpu->xmm[dst].q[1]};
     uint32_t flags = 0;
 
+    bool on_host = sse_host_ready(cpu, host);
+    if (on_host) host |= SSE_ON_HOST_CSR;
+
     if (op == X86_FP_COMI || op == X86_FP_UCOMI) {
         uint32_t c = host;
         LaneKind k = dbl ? LANE_F64 : LANE_F32;
         uint32_t eflags =
             host_comi(dbl, op == X86_FP_UCOMI, get_lane(res, k, 0), get_lane(src, k, 0), &c);
-        sse_commit_flags(cpu, c & X86_MXCSR_FLAGS);
+        sse_commit_flags(cpu, on_host ? sse_host_flags() : c & X86_MXCSR_FLAGS);
         return eflags;
     }
 
@@ -375,6 +410,7 @@ uint64_t x86_sse_fp(X86CPU *cpu, uint32_t ctl, uint64_t lo, uint64_t hi)
         flags |= c & X86_MXCSR_FLAGS;
         set_lane(out, (LaneKind)shape.to, i, r);
     }
+    if (on_host) flags = sse_host_flags();
     sse_commit_flags(cpu, flags);
     if (shape.place == PLACE_RET) return out[0];
     cpu->xmm[dst].q[0] = out[0];
