@@ -2,7 +2,8 @@
 # the program generator, the driver, and the unit-suite hook's path to it.
 
 add_executable(s370-diffgen tests/diff/s370/gen.c)
-add_executable(s370-difftest tests/diff/s370/difftest.c tests/diff/s370/known.c)
+add_executable(s370-difftest tests/diff/s370/difftest.c tests/diff/s370/known.c
+  tests/diff/common/driver.c tests/diff/common/proc.c)
 target_compile_definitions(s370-difftest PRIVATE
   DEFAULT_DOPPEL="$<TARGET_FILE:doppel>"
   DEFAULT_DIFFGEN="$<TARGET_FILE:s370-diffgen>"

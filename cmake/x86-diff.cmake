@@ -2,7 +2,8 @@
 # program generator, the driver, and the unit-suite hook's path to it.
 
 add_executable(x86-diffgen tests/diff/x86/gen.c tests/diff/x86/gen_int.c tests/diff/x86/gen_fp.c)
-add_executable(x86-difftest tests/diff/x86/difftest.c tests/diff/x86/known.c)
+add_executable(x86-difftest tests/diff/x86/difftest.c tests/diff/x86/known.c
+  tests/diff/common/driver.c tests/diff/common/proc.c)
 target_compile_definitions(x86-difftest PRIVATE
   DEFAULT_DOPPEL="$<TARGET_FILE:doppel>"
   DEFAULT_DIFFGEN="$<TARGET_FILE:x86-diffgen>")

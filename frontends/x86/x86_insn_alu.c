@@ -68,6 +68,20 @@ static void alu_prepare_rmw(X86Disas *d, const X86Insn *in)
 
 /* ---- ADD OR ADC SBB AND SUB XOR CMP TEST ---- */
 
+/* Each binary operation's IR op and flags group; ADC and SBB add or
+ * subtract CF as a second step (SDM Vol 2 ADC, SBB). */
+static const struct {
+    IrOpcode opc;
+    int cc_op; /* the byte form: X86_CC_OP_*B */
+    bool carry_in;
+} alu_binops[] = {
+    [ALU_ADD] = {IR_add, X86_CC_OP_ADDB, false},    [ALU_OR] = {IR_or, X86_CC_OP_LOGICB, false},
+    [ALU_ADC] = {IR_add, X86_CC_OP_ADCB, true},     [ALU_SBB] = {IR_sub, X86_CC_OP_SBBB, true},
+    [ALU_AND] = {IR_and, X86_CC_OP_LOGICB, false},  [ALU_SUB] = {IR_sub, X86_CC_OP_SUBB, false},
+    [ALU_XOR] = {IR_xor, X86_CC_OP_LOGICB, false},  [ALU_CMP] = {IR_sub, X86_CC_OP_SUBB, false},
+    [ALU_TEST] = {IR_and, X86_CC_OP_LOGICB, false},
+};
+
 static void alu_lift_binop(X86Disas *d, const X86Insn *in)
 {
     IrBlock *b = d->b;
@@ -76,49 +90,15 @@ static void alu_lift_binop(X86Disas *d, const X86Insn *in)
     bool writes = op != ALU_CMP && op != ALU_TEST;
     if (writes) alu_prepare_rmw(d, in);
     IrVal a = x86_gen_read_operand(d, in, 0), v = x86_gen_read_operand(d, in, 1);
-    IrVal r = alu_temp(d), cin = IR_NONE;
-    int cc_op;
-    switch (op) {
-    case ALU_ADD:
-    case ALU_ADC:
-        if (op == ALU_ADC) {
-            cin = x86_gen_compute_cf(d);
-            ir_op2(b, IR_add, IR_I32, r, a, v);
-            ir_op2(b, IR_add, IR_I32, r, r, cin);
-        } else {
-            ir_op2(b, IR_add, IR_I32, r, a, v);
-        }
-        cc_op = (op == ALU_ADC ? X86_CC_OP_ADCB : X86_CC_OP_ADDB) + si;
-        break;
-    case ALU_SUB:
-    case ALU_SBB:
-    case ALU_CMP:
-        if (op == ALU_SBB) {
-            cin = x86_gen_compute_cf(d);
-            ir_op2(b, IR_sub, IR_I32, r, a, v);
-            ir_op2(b, IR_sub, IR_I32, r, r, cin);
-        } else {
-            ir_op2(b, IR_sub, IR_I32, r, a, v);
-        }
-        cc_op = (op == ALU_SBB ? X86_CC_OP_SBBB : X86_CC_OP_SUBB) + si;
-        break;
-    case ALU_OR:
-        ir_op2(b, IR_or, IR_I32, r, a, v);
-        cc_op = X86_CC_OP_LOGICB + si;
-        break;
-    case ALU_XOR:
-        ir_op2(b, IR_xor, IR_I32, r, a, v);
-        cc_op = X86_CC_OP_LOGICB + si;
-        break;
-    default:
-        ir_op2(b, IR_and, IR_I32, r, a, v);
-        cc_op = X86_CC_OP_LOGICB + si;
-        break;
-    }
+    IrVal r = alu_temp(d);
+    IrOpcode opc = alu_binops[op].opc;
+    IrVal cin = alu_binops[op].carry_in ? x86_gen_compute_cf(d) : IR_NONE;
+    ir_op2(b, opc, IR_I32, r, a, v);
+    if (alu_binops[op].carry_in) ir_op2(b, opc, IR_I32, r, r, cin);
     alu_trunc(d, r, size);
     if (writes) x86_gen_write_operand(d, in, 0, r);
-    bool logic = cc_op - (int)si == X86_CC_OP_LOGICB;
-    x86_gen_set_cc(d, cc_op, r, logic ? IR_NONE : v, cin);
+    int cc_op = alu_binops[op].cc_op;
+    x86_gen_set_cc(d, cc_op + (int)si, r, cc_op == X86_CC_OP_LOGICB ? IR_NONE : v, cin);
 }
 
 /* ---- INC DEC NOT NEG ---- */
@@ -292,6 +272,16 @@ static IrVal alu_bit(X86Disas *d, IrVal v, unsigned n)
     return t;
 }
 
+/* The count operand opnd of a shift or rotate, masked to 5 bits (SDM
+ * Vol 2 SAL/SAR/SHL/SHR, RCL/RCR/ROL/ROR, SHLD, SHRD). */
+static IrVal alu_shift_count(X86Disas *d, const X86Insn *in, unsigned opnd)
+{
+    if (in->op[opnd].type == X86O_IMM) return ir_i32(d->b, (uint32_t)in->op[opnd].imm & 31);
+    IrVal count = alu_temp(d);
+    ir_op2(d->b, IR_and, IR_I32, count, x86_gen_read_operand(d, in, opnd), ir_i32(d->b, 31));
+    return count;
+}
+
 static void alu_lift_shift(X86Disas *d, const X86Insn *in)
 {
     IrBlock *b = d->b;
@@ -300,13 +290,7 @@ static void alu_lift_shift(X86Disas *d, const X86Insn *in)
     alu_prepare_rmw(d, in);
     IrVal a = x86_gen_read_operand(d, in, 0);
     bool count_const = in->op[1].type == X86O_IMM;
-    IrVal count;
-    if (count_const) {
-        count = ir_i32(b, (uint32_t)in->op[1].imm & 31);
-    } else {
-        count = alu_temp(d);
-        ir_op2(b, IR_and, IR_I32, count, x86_gen_read_operand(d, in, 1), ir_i32(b, 31));
-    }
+    IrVal count = alu_shift_count(d, in, 1);
     IrVal r = alu_temp(d);
     switch (op) {
     case SH_SHL:
@@ -401,13 +385,7 @@ static void alu_lift_shiftd(X86Disas *d, const X86Insn *in)
     alu_prepare_rmw(d, in);
     IrVal a = x86_gen_read_operand(d, in, 0), s = x86_gen_read_operand(d, in, 1);
     bool count_const = in->op[2].type == X86O_IMM;
-    IrVal count;
-    if (count_const) {
-        count = ir_i32(b, (uint32_t)in->op[2].imm & 31);
-    } else {
-        count = alu_temp(d);
-        ir_op2(b, IR_and, IR_I32, count, x86_gen_read_operand(d, in, 2), ir_i32(b, 31));
-    }
+    IrVal count = alu_shift_count(d, in, 2);
     IrVal a64 = alu_to_i64(d, a, 4, false), s64 = alu_to_i64(d, s, 4, false);
     IrVal v = ir_temp(b, IR_I64);
     if (size == 2) { /* a:s:a */

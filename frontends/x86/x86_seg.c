@@ -266,6 +266,14 @@ static void x86_real_jump(X86CPU *cpu, uint16_t selector, uint32_t eip)
     x86_set_eip(cpu, eip);
 }
 
+/* The descriptor a far transfer names (the CS of JMP, CALL and RET, the
+ * SS of a return to an outer level): a null selector is #GP(0). */
+static uint64_t x86_fetch_far_descriptor(X86CPU *cpu, uint16_t selector)
+{
+    if ((selector & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
+    return x86_fetch_descriptor(cpu, selector, X86_EXCP_GP, false);
+}
+
 /* A code-segment target of JMP/CALL (direct or through a gate): the
  * checks of SDM Vol 2 JMP/CALL "Operation" for code segments; returns
  * the descriptor.  gate: through a call gate (DPL <= CPL allowed for
@@ -275,8 +283,7 @@ static uint64_t x86_check_code_target(X86CPU *cpu, uint16_t selector, bool throu
 {
     const unsigned cpl = x86_cpl(cpu), rpl = selector & 3u;
     const uint32_t err = x86_sel_error(selector, false);
-    if ((selector & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    uint64_t desc = x86_fetch_descriptor(cpu, selector, X86_EXCP_GP, false);
+    uint64_t desc = x86_fetch_far_descriptor(cpu, selector);
     uint16_t a = x86_desc_attr(desc);
     unsigned dpl = x86_attr_dpl(a);
     if (!x86_attr_is_code(a)) x86_raise_exception_err(cpu, X86_EXCP_GP, err);
@@ -300,7 +307,56 @@ static void x86_check_system_target(X86CPU *cpu, uint16_t selector, uint16_t att
     if (!(attr & X86_SEGA_P)) x86_raise_exception_err(cpu, X86_EXCP_NP, err);
 }
 
-/* ---- JMP far (SDM Vol 2 JMP) ---- */
+/* ---- JMP and CALL far: the target (SDM Vol 2 JMP, CALL "Operation") ---- */
+
+/* Where a protected-mode JMP or CALL far goes: a code segment, reached
+ * directly or through a call gate. */
+typedef struct X86FarTarget {
+    uint16_t selector;  /* the code segment */
+    uint64_t desc;      /* its descriptor, checked */
+    uint32_t eip;       /* the offset, or the gate's (16 bits for a 16-bit gate) */
+    uint64_t gate;      /* the call gate's descriptor */
+    unsigned gate_size; /* 2 or 4 through a call gate, 0 directly */
+} X86FarTarget;
+
+/* The code segment a protected-mode JMP (kind X86_TASK_JMP) or CALL
+ * (X86_TASK_CALL) far to selector:offset reaches.  A task gate or an
+ * available TSS switches tasks instead (returns false); any other system
+ * descriptor is #GP. */
+static bool x86_far_target(X86CPU *cpu, uint16_t selector, uint32_t offset, int kind,
+                           uint32_t next_eip, X86FarTarget *t)
+{
+    const bool is_call = kind == X86_TASK_CALL;
+    uint64_t desc = x86_fetch_far_descriptor(cpu, selector);
+    uint16_t a = x86_desc_attr(desc);
+    if (a & X86_SEGA_S) {
+        *t = (X86FarTarget){selector, x86_check_code_target(cpu, selector, false, is_call), offset,
+                            0, 0};
+        return true;
+    }
+    switch (a & X86_SEGA_TYPE) {
+    case X86_SYS_CALL16:
+    case X86_SYS_CALL32:
+        x86_check_system_target(cpu, selector, a);
+        t->selector = x86_gate_selector(desc);
+        t->gate = desc;
+        t->gate_size = (a & 8) ? 4 : 2;
+        t->eip = x86_gate_offset(desc);
+        if (t->gate_size == 2) t->eip &= 0xffff;
+        t->desc = x86_check_code_target(cpu, t->selector, true, is_call);
+        return true;
+    case X86_SYS_TASK:
+        x86_check_system_target(cpu, selector, a);
+        x86_task_switch_to(cpu, x86_gate_selector(desc), kind, false, next_eip);
+        return false;
+    case X86_SYS_TSS16_AVAIL:
+    case X86_SYS_TSS32_AVAIL:
+        x86_check_system_target(cpu, selector, a);
+        x86_task_switch_to(cpu, selector, kind, false, next_eip);
+        return false;
+    default: x86_raise_exception_err(cpu, X86_EXCP_GP, x86_sel_error(selector, false));
+    }
+}
 
 void x86_far_jump(X86CPU *cpu, uint16_t selector, uint32_t offset, uint32_t next_eip)
 {
@@ -308,36 +364,9 @@ void x86_far_jump(X86CPU *cpu, uint16_t selector, uint32_t offset, uint32_t next
         x86_real_jump(cpu, selector, offset);
         return;
     }
-    if ((selector & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    uint64_t desc = x86_fetch_descriptor(cpu, selector, X86_EXCP_GP, false);
-    uint16_t a = x86_desc_attr(desc);
-    if (a & X86_SEGA_S) {
-        desc = x86_check_code_target(cpu, selector, false, false);
-        x86_enter_code(cpu, selector, desc, x86_cpl(cpu), offset);
-        return;
-    }
-    switch (a & X86_SEGA_TYPE) {
-    case X86_SYS_CALL16:
-    case X86_SYS_CALL32: {
-        x86_check_system_target(cpu, selector, a);
-        uint16_t target = x86_gate_selector(desc);
-        uint32_t eip = x86_gate_offset(desc);
-        if ((a & X86_SEGA_TYPE) == X86_SYS_CALL16) eip &= 0xffff;
-        uint64_t cdesc = x86_check_code_target(cpu, target, true, false);
-        x86_enter_code(cpu, target, cdesc, x86_cpl(cpu), eip);
-        return;
-    }
-    case X86_SYS_TASK:
-        x86_check_system_target(cpu, selector, a);
-        x86_task_switch_to(cpu, x86_gate_selector(desc), X86_TASK_JMP, false, next_eip);
-        return;
-    case X86_SYS_TSS16_AVAIL:
-    case X86_SYS_TSS32_AVAIL:
-        x86_check_system_target(cpu, selector, a);
-        x86_task_switch_to(cpu, selector, X86_TASK_JMP, false, next_eip);
-        return;
-    default: x86_raise_exception_err(cpu, X86_EXCP_GP, x86_sel_error(selector, false));
-    }
+    X86FarTarget t;
+    if (x86_far_target(cpu, selector, offset, X86_TASK_JMP, next_eip, &t))
+        x86_enter_code(cpu, t.selector, t.desc, x86_cpl(cpu), t.eip);
 }
 
 /* ---- CALL far (SDM Vol 2 CALL, Vol 3 §5.8.5) ---- */
@@ -401,41 +430,14 @@ void x86_far_call(X86CPU *cpu, uint16_t selector, uint32_t offset, unsigned opsi
         x86_real_jump(cpu, selector, offset);
         return;
     }
-    if ((selector & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    uint64_t desc = x86_fetch_descriptor(cpu, selector, X86_EXCP_GP, false);
-    uint16_t a = x86_desc_attr(desc);
-    if (a & X86_SEGA_S) {
-        desc = x86_check_code_target(cpu, selector, false, true);
-        x86_call_same_level(cpu, selector, desc, offset, opsize, next_eip);
-        return;
-    }
-    switch (a & X86_SEGA_TYPE) {
-    case X86_SYS_CALL16:
-    case X86_SYS_CALL32: {
-        x86_check_system_target(cpu, selector, a);
-        uint16_t target = x86_gate_selector(desc);
-        uint32_t eip = x86_gate_offset(desc);
-        unsigned size = (a & 8) ? 4 : 2;
-        if (size == 2) eip &= 0xffff;
-        uint64_t cdesc = x86_check_code_target(cpu, target, true, true);
-        uint16_t ca = x86_desc_attr(cdesc);
-        if (!x86_attr_is_conforming(ca) && x86_attr_dpl(ca) < x86_cpl(cpu))
-            x86_call_gate_inner(cpu, desc, target, cdesc, eip, next_eip);
-        else
-            x86_call_same_level(cpu, target, cdesc, eip, size, next_eip);
-        return;
-    }
-    case X86_SYS_TASK:
-        x86_check_system_target(cpu, selector, a);
-        x86_task_switch_to(cpu, x86_gate_selector(desc), X86_TASK_CALL, false, next_eip);
-        return;
-    case X86_SYS_TSS16_AVAIL:
-    case X86_SYS_TSS32_AVAIL:
-        x86_check_system_target(cpu, selector, a);
-        x86_task_switch_to(cpu, selector, X86_TASK_CALL, false, next_eip);
-        return;
-    default: x86_raise_exception_err(cpu, X86_EXCP_GP, x86_sel_error(selector, false));
-    }
+    X86FarTarget t;
+    if (!x86_far_target(cpu, selector, offset, X86_TASK_CALL, next_eip, &t)) return;
+    uint16_t ca = x86_desc_attr(t.desc);
+    if (t.gate_size && !x86_attr_is_conforming(ca) && x86_attr_dpl(ca) < x86_cpl(cpu))
+        x86_call_gate_inner(cpu, t.gate, t.selector, t.desc, t.eip, next_eip);
+    else
+        x86_call_same_level(cpu, t.selector, t.desc, t.eip, t.gate_size ? t.gate_size : opsize,
+                            next_eip);
 }
 
 /* ---- RET far and IRET to protected mode ---- */
@@ -445,8 +447,7 @@ static uint64_t x86_check_return_cs(X86CPU *cpu, uint16_t selector)
 {
     const unsigned cpl = x86_cpl(cpu), rpl = selector & 3u;
     const uint32_t err = x86_sel_error(selector, false);
-    if ((selector & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    uint64_t desc = x86_fetch_descriptor(cpu, selector, X86_EXCP_GP, false);
+    uint64_t desc = x86_fetch_far_descriptor(cpu, selector);
     uint16_t a = x86_desc_attr(desc);
     unsigned dpl = x86_attr_dpl(a);
     if (!x86_attr_is_code(a) || rpl < cpl) x86_raise_exception_err(cpu, X86_EXCP_GP, err);
@@ -460,8 +461,7 @@ static uint64_t x86_check_return_cs(X86CPU *cpu, uint16_t selector)
 static void x86_check_return_ss(X86CPU *cpu, uint16_t ss, unsigned rpl, X86Segment *out)
 {
     const uint32_t err = x86_sel_error(ss, false);
-    if ((ss & ~3u) == 0) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    uint64_t desc = x86_fetch_descriptor(cpu, ss, X86_EXCP_GP, false);
+    uint64_t desc = x86_fetch_far_descriptor(cpu, ss);
     uint16_t a = x86_desc_attr(desc);
     if ((ss & 3u) != rpl || !(a & X86_SEGA_S) || (a & X86_SEGA_CODE) || !(a & X86_SEGA_WRITABLE) ||
         x86_attr_dpl(a) != rpl)

@@ -10,12 +10,10 @@
  * hercules is not installed.
  */
 #include <criterion/criterion.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "test_util.h"
 
 /* Seeds 1-6 with 1000 sequences each: a few seconds on two cores. */
 #define S370_DIFF_ARGS "-s 1 -k 6 -n 1000 -B"
@@ -25,23 +23,6 @@
  * full count would take minutes (600 sequences: about 45 s). */
 #define S370_DIFF_JIT_ARGS "-s 1 -k 6 -n 100 -B"
 
-static bool program_on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char dir[4096], file[4200];
-    while (path && *path) {
-        size_t n = strcspn(path, ":");
-        if (n > 0 && n < sizeof dir) {
-            memcpy(dir, path, n);
-            dir[n] = '\0';
-            snprintf(file, sizeof file, "%s/%s", dir, name);
-            if (access(file, X_OK) == 0) return true;
-        }
-        path += n + (path[n] == ':');
-    }
-    return false;
-}
-
 /* Run s370-difftest with args (doppel under accel); fail on any
  * unexplained difference. */
 static void s370_difftest(const char *accel, const char *args)
@@ -50,21 +31,12 @@ static void s370_difftest(const char *accel, const char *args)
     (void)accel, (void)args;
     cr_skip_test("s370-difftest was not built with this suite");
 #else
-    if (!program_on_path("hercules")) {
-        printf("s370_hercules: skipped: hercules is not installed "
-               "(apt-get install hercules)\n");
-        cr_skip_test("hercules is not installed (apt-get install hercules)");
-    }
+    test_require_program("s370_hercules", "hercules", "hercules");
     static char out[1 << 16], cmd[512];
     snprintf(cmd, sizeof cmd, "%s -a %s %s </dev/null 2>&1", DOPPEL_S370_DIFFTEST, accel, args);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "cannot run %s", DOPPEL_S370_DIFFTEST);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "doppel (-accel %s) and Hercules differ (s370-difftest -a %s %s):\n%s", accel, accel,
-              args, out);
+    int status = test_run_command(cmd, out, sizeof out);
+    cr_expect(status == 0, "doppel (-accel %s) and Hercules differ (s370-difftest -a %s %s):\n%s",
+              accel, accel, args, out);
     cr_expect(strstr(out, "s370-difftest: ") != NULL, "no summary from s370-difftest:\n%s", out);
 #endif
 }

@@ -9,12 +9,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "backends/llvm/jit.h"
-#include "core/cpu_loop.h"
-#include "core/machine.h"
 #include "frontends/x86/x86_core.h"
 #include "frontends/x86/x86_internal.h"
-#include "softmmu/memory.h"
+#include "tests/unit/x86_testcpu.h"
 
 enum { F_C = X86_CF, F_P = X86_PF, F_A = X86_AF, F_Z = X86_ZF, F_S = X86_SF, F_O = X86_OF };
 
@@ -84,32 +81,6 @@ Test(x86_flags, conditions)
 /* ---- sequences on a bare cpu ---- */
 
 #define CODE_BASE 0x1000u
-#define RAM_SIZE  0x100000u
-
-static MemoryRegion alu_ram;
-
-static bool alu_board_init(Machine *m)
-{
-    if (!memory_region_init_ram(&alu_ram, "x86test.ram", RAM_SIZE)) return false;
-    memory_region_add_subregion(m->system_memory, 0, &alu_ram, 0);
-    return machine_add_cpu(m, &x86_arch_ops) != NULL;
-}
-
-static void alu_board_finalize(Machine *m)
-{
-    memory_region_del_subregion(m->system_memory, &alu_ram);
-    memory_region_destroy(&alu_ram);
-}
-
-static const MachineClass alu_board = {
-    .name = "x86-alu-test",
-    .desc = "test",
-    .arch = "x86",
-    .default_ram_size = RAM_SIZE,
-    .max_cpus = 1,
-    .init = alu_board_init,
-    .finalize = alu_board_finalize,
-};
 
 typedef struct AluResult {
     uint32_t regs[8];
@@ -123,55 +94,20 @@ static uint32_t init_reg(unsigned r)
 }
 
 /* Run code (then HLT) at CODE_BASE in flat 32-bit protected mode, CPL 0,
- * interrupts off; with jit, every block is compiled before it runs. */
-static void alu_run(const uint8_t *code, size_t len, bool jit, AluResult *res)
+ * interrupts off, the arithmetic flags clear. */
+static void alu_run(const uint8_t *code, size_t len, X86TestAccel accel, AluResult *res)
 {
-    Machine *m = machine_create(&alu_board, NULL);
-    cr_assert_not_null(m);
-    uint8_t buf[256];
-    cr_assert_lt(len, sizeof buf);
-    memcpy(buf, code, len);
-    buf[len] = 0xf4; /* HLT */
-    cr_assert_eq(address_space_rw(m->as, CODE_BASE, buf, len + 1, true), MEMTX_OK);
-    X86CPU *cpu = x86_cpu(m->cpus[0]);
-    cpu_reset(&cpu->common);
-    cpu->cr[0] |= X86_CR0_PE;
-    /* Flat 4 GiB segments (SDM Vol 3 §3.4.5): code execute/read, data
-     * read/write, both 32-bit, page granular. */
-    uint16_t code_attr = X86_SEGA_P | X86_SEGA_S | X86_SEGA_CODE | X86_SEGA_WRITABLE |
-                         X86_SEGA_ACCESSED | X86_SEGA_DB | X86_SEGA_G;
-    uint16_t data_attr =
-        X86_SEGA_P | X86_SEGA_S | X86_SEGA_WRITABLE | X86_SEGA_ACCESSED | X86_SEGA_DB | X86_SEGA_G;
-    x86_load_segment_cache(cpu, X86_SEG_CS, 0x08, 0, 0xffffffffu, code_attr);
-    for (int s = 0; s < X86_NUM_SEGS; s++)
-        if (s != X86_SEG_CS) x86_load_segment_cache(cpu, s, 0x10, 0, 0xffffffffu, data_attr);
-    x86_update_hflags(cpu);
-    x86_set_eip(cpu, CODE_BASE);
-    x86_set_eflags(cpu, 0, X86_ARITH_FLAGS | X86_IF | X86_TF);
+    X86Test *t = x86test_new(accel, 0);
+    x86test_load_hlt(t, CODE_BASE, code, len);
+    x86test_flat32(t, CODE_BASE);
     for (unsigned r = 0; r < 8; r++)
-        cpu->regs[r] = init_reg(r);
-    Jit *j = NULL;
-    if (jit) {
-        char err[256];
-        JitOptions jo = {.threshold = 1, .cache_size = JIT_DEFAULT_CACHE_SIZE, .sync = true};
-        j = jit_create(&jo, m->tb_cache, err, sizeof err);
-        cr_assert_not_null(j, "%s", err);
-        m->jit = j;
-        cpu->common.jit_threshold = jit_threshold(j);
-    }
-    for (int i = 0; i < 100 && !cpu->common.halted; i++)
-        cpu_exec(&cpu->common, 10000);
-    cr_assert(cpu->common.halted, "did not reach HLT (pc 0x%llx, exception %d)",
-              (unsigned long long)cpu->common.pc, cpu->common.exception_index);
+        t->cpu->regs[r] = init_reg(r);
+    x86test_run(t);
     for (unsigned r = 0; r < 8; r++)
-        res->regs[r] = (uint32_t)cpu->regs[r];
-    res->flags = x86_get_eflags(cpu) & X86_ARITH_FLAGS;
-    cr_assert_eq(address_space_rw(m->as, 0x2000, &res->mem, 4, false), MEMTX_OK);
-    if (j) {
-        m->jit = NULL;
-        jit_destroy(j);
-    }
-    machine_destroy(m);
+        res->regs[r] = x86test_reg(t, r);
+    res->flags = x86_get_eflags(t->cpu) & X86_ARITH_FLAGS;
+    res->mem = x86test_read32(t, 0x2000);
+    x86test_free(t);
 }
 
 typedef struct AluCase {
@@ -344,7 +280,7 @@ Test(x86_alu, sequences_interp)
     for (size_t i = 0; i < sizeof alu_cases / sizeof alu_cases[0]; i++) {
         AluResult r;
         cr_log_info("case %s", alu_cases[i].name);
-        alu_run(alu_cases[i].code, alu_cases[i].len, false, &r);
+        alu_run(alu_cases[i].code, alu_cases[i].len, X86T_INTERP, &r);
         check_case(&alu_cases[i], &r, "interp");
     }
 }
@@ -353,8 +289,8 @@ Test(x86_alu, sequences_jit, .timeout = 120)
 {
     for (size_t i = 0; i < sizeof alu_cases / sizeof alu_cases[0]; i++) {
         AluResult ri, rj;
-        alu_run(alu_cases[i].code, alu_cases[i].len, false, &ri);
-        alu_run(alu_cases[i].code, alu_cases[i].len, true, &rj);
+        alu_run(alu_cases[i].code, alu_cases[i].len, X86T_INTERP, &ri);
+        alu_run(alu_cases[i].code, alu_cases[i].len, X86T_JIT, &rj);
         check_case(&alu_cases[i], &rj, "jit");
         cr_expect(memcmp(&ri, &rj, sizeof ri) == 0, "%s: interp and jit differ", alu_cases[i].name);
     }

@@ -18,13 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cpu_loop.h"
-#include "core/machine.h"
-#include "core/options.h"
 #include "frontends/x86/x86_flow.h"
 #include "frontends/x86/x86_internal.h"
-#include "softmmu/memory.h"
-#include "softmmu/tlb.h"
+#include "tests/unit/x86_testcpu.h"
 
 #define FLOW_RAM_SIZE (4u << 20)
 #define FLOW_CODE     0x1000u
@@ -36,159 +32,25 @@
 #define FLOW_PGDIR    0x100000u
 #define FLOW_PGTAB    0x101000u
 
-typedef enum FlowAccel { FLOW_INTERP, FLOW_JIT } FlowAccel;
-
-/* ---- a bare machine: RAM and one x86 cpu ---- */
-
-static MemoryRegion flow_ram;
-static Options flow_opts;
-
-static bool flow_board_init(Machine *m)
-{
-    if (!memory_region_init_ram(&flow_ram, "flow.ram", FLOW_RAM_SIZE)) return false;
-    memory_region_add_subregion(m->system_memory, 0, &flow_ram, 0);
-    return machine_add_cpu(m, &x86_arch_ops) != NULL;
-}
-
-static void flow_board_finalize(Machine *m)
-{
-    memory_region_del_subregion(m->system_memory, &flow_ram);
-    memory_region_destroy(&flow_ram);
-}
-
-static const MachineClass flow_board = {
-    .name = "x86-flow-test",
-    .desc = "test",
-    .arch = "x86",
-    .default_ram_size = FLOW_RAM_SIZE,
-    .max_cpus = 1,
-    .init = flow_board_init,
-    .finalize = flow_board_finalize,
-};
-
-static void flow_write(Machine *m, uint32_t addr, const void *buf, size_t len)
-{
-    cr_assert_eq(address_space_rw(m->as, addr, (void *)buf, len, true), MEMTX_OK);
-}
-
-static void flow_write32(Machine *m, uint32_t addr, uint32_t v)
-{
-    flow_write(m, addr, &v, 4);
-}
-
-static void flow_read(Machine *m, uint32_t addr, void *buf, size_t len)
-{
-    cr_assert_eq(address_space_rw(m->as, addr, buf, len, false), MEMTX_OK);
-}
-
-static uint32_t flow_read32(Machine *m, uint32_t addr)
-{
-    uint32_t v;
-    flow_read(m, addr, &v, 4);
-    return v;
-}
-
-static uint16_t flow_read16(Machine *m, uint32_t addr)
-{
-    uint16_t v;
-    flow_read(m, addr, &v, 2);
-    return v;
-}
-
-static uint8_t flow_read8(Machine *m, uint32_t addr)
-{
-    uint8_t v;
-    flow_read(m, addr, &v, 1);
-    return v;
-}
-
-static X86CPU *flow_cpu(Machine *m)
-{
-    return x86_cpu(m->cpus[0]);
-}
-
-static Machine *flow_machine(FlowAccel accel)
-{
-    memset(&flow_opts, 0, sizeof flow_opts);
-    flow_opts.accel = accel == FLOW_JIT ? ACCEL_JIT : ACCEL_INTERP;
-    flow_opts.jit_sync = true;
-    Machine *m = machine_create(&flow_board, &flow_opts);
-    cr_assert_not_null(m);
-    return m;
-}
-
-static uint64_t flow_gate(uint32_t offset)
-{
-    /* 32-bit interrupt gate, DPL 0, present, selector 0x08. */
-    return (offset & 0xffffu) | (uint64_t)0x08 << 16 | (uint64_t)0x8e00 << 32 |
-           (uint64_t)(offset >> 16) << 48;
-}
-
 /* Flat 32-bit protected mode (the multiboot entry state) with a GDT
  * matching its selectors and an IDT whose stubs record the vector. */
-static Machine *flow_pm32(FlowAccel accel, const uint8_t *code, size_t len)
+static X86Test *flow_pm32(X86TestAccel accel, const uint8_t *code, size_t len)
 {
-    Machine *m = flow_machine(accel);
-    X86CPU *cpu = flow_cpu(m);
-    const uint64_t gdt[3] = {0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull};
-    flow_write(m, FLOW_GDT, gdt, sizeof gdt);
-    for (uint32_t v = 0; v < 32; v++) {
-        uint32_t stub = FLOW_STUBS + 16 * v;
-        /* mov dword [FLOW_VECTOR], v; hlt */
-        const uint8_t bytes[11] = {
-            0xc7, 0x05, FLOW_VECTOR & 0xff, FLOW_VECTOR >> 8, 0, 0, (uint8_t)v, 0, 0, 0, 0xf4};
-        flow_write(m, stub, bytes, sizeof bytes);
-        uint64_t g = flow_gate(stub);
-        flow_write(m, FLOW_IDT + 8 * v, &g, 8);
-    }
-    flow_write32(m, FLOW_VECTOR, 0xffffffffu);
-    x86_setup_multiboot_state(cpu, FLOW_CODE, 0);
-    cpu->gdtr = (X86TableReg){FLOW_GDT, sizeof gdt - 1};
-    cpu->idtr = (X86TableReg){FLOW_IDT, 32 * 8 - 1};
-    cpu->regs[X86_ESP] = FLOW_STACK;
-    flow_write(m, FLOW_CODE, code, len);
-    return m;
+    X86Test *t = x86test_new(accel, FLOW_RAM_SIZE);
+    x86test_vector_stubs(t, FLOW_IDT, FLOW_STUBS, FLOW_VECTOR);
+    x86test_flat32_gdt(t, FLOW_CODE, FLOW_GDT, FLOW_STACK);
+    x86test_write(t, FLOW_CODE, code, len);
+    return t;
 }
 
 /* Real mode, CS = DS = ES = SS = 0, IP at FLOW_CODE, SP 0x8000. */
-static Machine *flow_real(FlowAccel accel, const uint8_t *code, size_t len)
+static X86Test *flow_real(X86TestAccel accel, const uint8_t *code, size_t len)
 {
-    Machine *m = flow_machine(accel);
-    X86CPU *cpu = flow_cpu(m);
-    const uint16_t data = X86_SEGA_P | X86_SEGA_S | X86_SEGA_WRITABLE | X86_SEGA_ACCESSED;
-    x86_load_segment_cache(cpu, X86_SEG_CS, 0, 0, 0xffff, data | X86_SEGA_CODE);
-    x86_set_eip(cpu, FLOW_CODE);
-    cpu->regs[X86_ESP] = 0x8000;
-    flow_write(m, FLOW_CODE, code, len);
-    return m;
+    X86Test *t = x86test_new(accel, FLOW_RAM_SIZE);
+    x86test_real(t, FLOW_CODE, 0x8000);
+    x86test_write(t, FLOW_CODE, code, len);
+    return t;
 }
-
-/* Run until the cpu halts (every program ends with HLT, IF clear). */
-static void flow_run(Machine *m)
-{
-    CPUState *c = m->cpus[0];
-    for (int i = 0; i < 1000 && !c->halted; i++)
-        cpu_exec(c, CPU_SLICE_INSNS);
-    cr_assert(c->halted, "the program did not reach HLT (pc %#llx)", (unsigned long long)c->pc);
-}
-
-static uint32_t flow_reg(Machine *m, unsigned reg)
-{
-    return (uint32_t)flow_cpu(m)->regs[reg];
-}
-
-/* Both tiers run every program. */
-#define FLOW_TEST(name)                                                                            \
-    static void name##_body(FlowAccel accel);                                                      \
-    Test(x86_flow, name##_interp)                                                                  \
-    {                                                                                              \
-        name##_body(FLOW_INTERP);                                                                  \
-    }                                                                                              \
-    Test(x86_flow, name##_jit)                                                                     \
-    {                                                                                              \
-        name##_body(FLOW_JIT);                                                                     \
-    }                                                                                              \
-    static void name##_body(FlowAccel accel)
 
 /* ---- the programs ---- */
 
@@ -600,309 +462,305 @@ static const uint8_t flow_io32[] = {
 
 /* ---- branches ---- */
 
-FLOW_TEST(branch32)
+X86TEST_BOTH(x86_flow, branch32)
 {
-    Machine *m = flow_pm32(accel, flow_branch32, sizeof flow_branch32);
-    flow_run(m);
-    cr_assert_eq(flow_reg(m, X86_EAX), 112); /* 5 x 2, then f, g, h: 1 + 1 + 100 */
-    cr_assert_eq(flow_reg(m, X86_EBX), 2);   /* LOOPNE left when EBX = 2 set ZF */
-    cr_assert_eq(flow_reg(m, X86_ECX), 1);
-    cr_assert_eq(flow_reg(m, X86_EDI), 0x600d);
-    cr_assert_eq(flow_reg(m, X86_ESP), FLOW_STACK);           /* RET 8 released the arguments */
-    cr_assert_eq(x86_get_eip(flow_cpu(m)), FLOW_CODE + 0x6c); /* after fin2's HLT */
-    machine_destroy(m);
+    X86Test *t = flow_pm32(accel, flow_branch32, sizeof flow_branch32);
+    x86test_run(t);
+    cr_assert_eq(x86test_reg(t, X86_EAX), 112); /* 5 x 2, then f, g, h: 1 + 1 + 100 */
+    cr_assert_eq(x86test_reg(t, X86_EBX), 2);   /* LOOPNE left when EBX = 2 set ZF */
+    cr_assert_eq(x86test_reg(t, X86_ECX), 1);
+    cr_assert_eq(x86test_reg(t, X86_EDI), 0x600d);
+    cr_assert_eq(x86test_reg(t, X86_ESP), FLOW_STACK);   /* RET 8 released the arguments */
+    cr_assert_eq(x86_get_eip(t->cpu), FLOW_CODE + 0x6c); /* after fin2's HLT */
+    x86test_free(t);
 }
 
-FLOW_TEST(branch16)
+X86TEST_BOTH(x86_flow, branch16)
 {
-    Machine *m = flow_real(accel, flow_branch16, sizeof flow_branch16);
-    flow_run(m);
-    cr_assert_eq(flow_reg(m, X86_EAX) & 0xffff, 13);
-    cr_assert_eq(flow_reg(m, X86_EBX) & 0xffff, 0x600d); /* A32 LOOP counted ECX */
-    cr_assert_eq(flow_reg(m, X86_ECX), 0x10000);
-    cr_assert_eq(flow_reg(m, X86_ESP), 0x8000);
-    cr_assert_eq(x86_get_eip(flow_cpu(m)), FLOW_CODE + 0x36);
-    machine_destroy(m);
+    X86Test *t = flow_real(accel, flow_branch16, sizeof flow_branch16);
+    x86test_run(t);
+    cr_assert_eq(x86test_reg(t, X86_EAX) & 0xffff, 13);
+    cr_assert_eq(x86test_reg(t, X86_EBX) & 0xffff, 0x600d); /* A32 LOOP counted ECX */
+    cr_assert_eq(x86test_reg(t, X86_ECX), 0x10000);
+    cr_assert_eq(x86test_reg(t, X86_ESP), 0x8000);
+    cr_assert_eq(x86_get_eip(t->cpu), FLOW_CODE + 0x36);
+    x86test_free(t);
 }
 
 /* JMP rel16 with an operand-size prefix in 32-bit code: the target EIP
  * wraps to 16 bits (SDM Vol 2 JMP "Operation"). */
-FLOW_TEST(jmp_target_wraps_to_16_bits)
+X86TEST_BOTH(x86_flow, jmp_target_wraps_to_16_bits)
 {
     static const uint8_t jmp[] = {0x66, 0xe9, 0xfc, 0x0f}; /* o16 jmp 0x12000 & 0xffff */
     static const uint8_t low[] = {0xb8, 0x01, 0x00, 0x00, 0x00, 0xf4};  /* mov eax, 1; hlt */
     static const uint8_t high[] = {0xb8, 0x02, 0x00, 0x00, 0x00, 0xf4}; /* mov eax, 2; hlt */
-    Machine *m = flow_pm32(accel, jmp, sizeof jmp);
-    flow_write(m, FLOW_CODE + 0x10000, jmp, sizeof jmp);
-    flow_write(m, 0x2000, low, sizeof low);
-    flow_write(m, 0x12000, high, sizeof high);
-    x86_set_eip(flow_cpu(m), FLOW_CODE + 0x10000);
-    flow_run(m);
-    cr_assert_eq(flow_reg(m, X86_EAX), 1);
-    machine_destroy(m);
+    X86Test *t = flow_pm32(accel, jmp, sizeof jmp);
+    x86test_write(t, FLOW_CODE + 0x10000, jmp, sizeof jmp);
+    x86test_write(t, 0x2000, low, sizeof low);
+    x86test_write(t, 0x12000, high, sizeof high);
+    x86_set_eip(t->cpu, FLOW_CODE + 0x10000);
+    x86test_run(t);
+    cr_assert_eq(x86test_reg(t, X86_EAX), 1);
+    x86test_free(t);
 }
 
 /* ---- the stack ---- */
 
-FLOW_TEST(stack32)
+X86TEST_BOTH(x86_flow, stack32)
 {
-    Machine *m = flow_pm32(accel, flow_stack32, sizeof flow_stack32);
-    flow_run(m);
+    X86Test *t = flow_pm32(accel, flow_stack32, sizeof flow_stack32);
+    x86test_run(t);
     static const uint32_t want[8] = {0x11111111, 0x22222222, 0x33333333, 0x44444444,
                                      FLOW_STACK, 0x55555555, 0x66666666, 0x77777777};
     for (unsigned r = 0; r < 8; r++)
-        cr_assert_eq(flow_reg(m, r), want[r], "register %u: %#x", r, flow_reg(m, r));
-    cr_assert_eq(flow_read32(m, 0x10000), FLOW_STACK - 32); /* ESP after PUSHAD */
+        cr_assert_eq(x86test_reg(t, r), want[r], "register %u: %#x", r, x86test_reg(t, r));
+    cr_assert_eq(x86test_read32(t, 0x10000), FLOW_STACK - 32); /* ESP after PUSHAD */
     /* PUSHAD's image (its top slots were reused by later pushes): ESP
      * before the pushes in the fifth slot, EDI lowest. */
-    cr_assert_eq(flow_read32(m, FLOW_STACK - 20), FLOW_STACK);
-    cr_assert_eq(flow_read32(m, FLOW_STACK - 32), 0x77777777);
+    cr_assert_eq(x86test_read32(t, FLOW_STACK - 20), FLOW_STACK);
+    cr_assert_eq(x86test_read32(t, FLOW_STACK - 32), 0x77777777);
     /* POP [ESP] stores at the incremented ESP. */
-    cr_assert_eq(flow_read32(m, 0x10004), 0xbbbb);
+    cr_assert_eq(x86test_read32(t, 0x10004), 0xbbbb);
     /* POPFD cannot set VM or RF; PUSHFD shows the rest. */
-    cr_assert_eq(flow_read32(m, 0x10008), 0xcd7);
+    cr_assert_eq(x86test_read32(t, 0x10008), 0xcd7);
     /* ENTER 16, 2 from EBP 0x70000, ESP 0x7f000, then LEAVE. */
-    cr_assert_eq(flow_read32(m, 0x10010), 0x7efe4);
-    cr_assert_eq(flow_read32(m, 0x10014), 0x7effc);
-    cr_assert_eq(flow_read32(m, 0x7effc), 0x70000);
-    cr_assert_eq(flow_read32(m, 0x7eff8), 0xf00d); /* copied from the outer frame */
-    cr_assert_eq(flow_read32(m, 0x7eff4), 0x7effc);
-    cr_assert_eq(flow_read32(m, 0x10018), 0x7f000);
-    cr_assert_eq(flow_read32(m, 0x1001c), 0x70000);
-    cr_assert_eq(flow_read16(m, 0x10020), 0x1234);
-    machine_destroy(m);
+    cr_assert_eq(x86test_read32(t, 0x10010), 0x7efe4);
+    cr_assert_eq(x86test_read32(t, 0x10014), 0x7effc);
+    cr_assert_eq(x86test_read32(t, 0x7effc), 0x70000);
+    cr_assert_eq(x86test_read32(t, 0x7eff8), 0xf00d); /* copied from the outer frame */
+    cr_assert_eq(x86test_read32(t, 0x7eff4), 0x7effc);
+    cr_assert_eq(x86test_read32(t, 0x10018), 0x7f000);
+    cr_assert_eq(x86test_read32(t, 0x1001c), 0x70000);
+    cr_assert_eq(x86test_read16(t, 0x10020), 0x1234);
+    x86test_free(t);
 }
 
-FLOW_TEST(stack16)
+X86TEST_BOTH(x86_flow, stack16)
 {
-    Machine *m = flow_real(accel, flow_stack16, sizeof flow_stack16);
-    flow_run(m);
+    X86Test *t = flow_real(accel, flow_stack16, sizeof flow_stack16);
+    x86test_run(t);
     /* SP wraps inside SS, ESP's high half stays. */
-    cr_assert_eq(flow_read32(m, 0x2000), 0x5fffe);
-    cr_assert_eq(flow_read16(m, 0xfffe), 0x1234);
-    cr_assert_eq(flow_read32(m, 0x2004), 0x5ffee);
-    cr_assert_eq(flow_read32(m, 0x2008), 0x5fffe);
-    cr_assert_eq(flow_reg(m, X86_EAX) & 0xffff, 0x1111);
-    cr_assert_eq(flow_reg(m, X86_ECX) & 0xffff, 0x2222);
-    cr_assert_eq(flow_read32(m, 0x200c), 0x5fff8); /* ENTER 4, 0 */
-    cr_assert_eq(flow_read32(m, 0x2010), 0xfffc);
-    cr_assert_eq(flow_read32(m, 0x2014), 0x5fffe); /* LEAVE */
-    cr_assert_eq(flow_read32(m, 0x2018), 0x3000);
-    cr_assert_eq(flow_read16(m, 0x201c), 0x0046); /* PUSHF after XOR: ZF PF */
-    machine_destroy(m);
+    cr_assert_eq(x86test_read32(t, 0x2000), 0x5fffe);
+    cr_assert_eq(x86test_read16(t, 0xfffe), 0x1234);
+    cr_assert_eq(x86test_read32(t, 0x2004), 0x5ffee);
+    cr_assert_eq(x86test_read32(t, 0x2008), 0x5fffe);
+    cr_assert_eq(x86test_reg(t, X86_EAX) & 0xffff, 0x1111);
+    cr_assert_eq(x86test_reg(t, X86_ECX) & 0xffff, 0x2222);
+    cr_assert_eq(x86test_read32(t, 0x200c), 0x5fff8); /* ENTER 4, 0 */
+    cr_assert_eq(x86test_read32(t, 0x2010), 0xfffc);
+    cr_assert_eq(x86test_read32(t, 0x2014), 0x5fffe); /* LEAVE */
+    cr_assert_eq(x86test_read32(t, 0x2018), 0x3000);
+    cr_assert_eq(x86test_read16(t, 0x201c), 0x0046); /* PUSHF after XOR: ZF PF */
+    x86test_free(t);
 }
 
 /* ---- strings ---- */
 
-static void string32_data(Machine *m)
+static void string32_data(X86Test *t)
 {
-    flow_write(m, 0x10000, "ABCDEFGHI", 9);
+    x86test_write(t, 0x10000, "ABCDEFGHI", 9);
     for (uint32_t i = 0; i < 4; i++)
-        flow_write32(m, 0x10100 + 4 * i, 0x01010101u * (i + 1));
-    flow_write32(m, 0x10500, 0xcafef00d);
-    flow_write(m, 0x10600, "hello", 5);
-    flow_write(m, 0x10700, "help!", 5);
-    flow_write(m, 0x10800, "abc", 4);
+        x86test_write32(t, 0x10100 + 4 * i, 0x01010101u * (i + 1));
+    x86test_write32(t, 0x10500, 0xcafef00d);
+    x86test_write(t, 0x10600, "hello", 5);
+    x86test_write(t, 0x10700, "help!", 5);
+    x86test_write(t, 0x10800, "abc", 4);
     for (uint32_t i = 0; i < 20; i++)
-        flow_write(m, 0x10ff6 + i, &(uint8_t){(uint8_t)(0x30 + i)}, 1);
-    flow_write(m, 0x10900, "\x11\x22\x33", 3);
-    flow_write32(m, 0x10b00, 0x12345679);
+        x86test_write(t, 0x10ff6 + i, &(uint8_t){(uint8_t)(0x30 + i)}, 1);
+    x86test_write(t, 0x10900, "\x11\x22\x33", 3);
+    x86test_write32(t, 0x10b00, 0x12345679);
 }
 
-FLOW_TEST(string32)
+X86TEST_BOTH(x86_flow, string32)
 {
-    Machine *m = flow_pm32(accel, flow_string32, sizeof flow_string32);
-    string32_data(m);
-    flow_run(m);
+    X86Test *t = flow_pm32(accel, flow_string32, sizeof flow_string32);
+    string32_data(t);
+    x86test_run(t);
     /* a) forward MOVSB onto src + 1 replicates the first byte. */
     for (uint32_t i = 0; i < 9; i++)
-        cr_assert_eq(flow_read8(m, 0x10000 + i), 'A', "byte %u", i);
-    cr_assert_eq(flow_read32(m, 0x10f00), 0x10008);
-    cr_assert_eq(flow_read32(m, 0x10f04), 0x10009);
+        cr_assert_eq(x86test_read8(t, 0x10000 + i), 'A', "byte %u", i);
+    cr_assert_eq(x86test_read32(t, 0x10f00), 0x10008);
+    cr_assert_eq(x86test_read32(t, 0x10f04), 0x10009);
     /* b) DF = 1 MOVSD. */
     for (uint32_t i = 0; i < 4; i++)
-        cr_assert_eq(flow_read32(m, 0x10200 + 4 * i), 0x01010101u * (i + 1));
-    cr_assert_eq(flow_read32(m, 0x10f08), 0x100fc);
-    cr_assert_eq(flow_read32(m, 0x10f0c), 0x101fc);
+        cr_assert_eq(x86test_read32(t, 0x10200 + 4 * i), 0x01010101u * (i + 1));
+    cr_assert_eq(x86test_read32(t, 0x10f08), 0x100fc);
+    cr_assert_eq(x86test_read32(t, 0x10f0c), 0x101fc);
     /* c) STOSW. */
     for (uint32_t i = 0; i < 3; i++)
-        cr_assert_eq(flow_read16(m, 0x10300 + 2 * i), 0xbeef);
-    cr_assert_eq(flow_read16(m, 0x10306), 0);
-    cr_assert_eq(flow_read32(m, 0x10f10), 0x10306);
+        cr_assert_eq(x86test_read16(t, 0x10300 + 2 * i), 0xbeef);
+    cr_assert_eq(x86test_read16(t, 0x10306), 0);
+    cr_assert_eq(x86test_read32(t, 0x10f10), 0x10306);
     /* d) ECX = 0: nothing. */
-    cr_assert_eq(flow_read32(m, 0x10f14), 0x10400);
-    cr_assert_eq(flow_read32(m, 0x10f18), 0x10500);
-    cr_assert_eq(flow_read32(m, 0x10500), 0xcafef00d);
+    cr_assert_eq(x86test_read32(t, 0x10f14), 0x10400);
+    cr_assert_eq(x86test_read32(t, 0x10f18), 0x10500);
+    cr_assert_eq(x86test_read32(t, 0x10500), 0xcafef00d);
     /* e) REPE CMPSB stops after 'l' - 'p'. */
-    cr_assert_eq(flow_read32(m, 0x10f1c) & (X86_CF | X86_ZF | X86_SF), X86_CF | X86_SF);
-    cr_assert_eq(flow_read32(m, 0x10f20), 1);
-    cr_assert_eq(flow_read32(m, 0x10f24), 0x10604);
+    cr_assert_eq(x86test_read32(t, 0x10f1c) & (X86_CF | X86_ZF | X86_SF), X86_CF | X86_SF);
+    cr_assert_eq(x86test_read32(t, 0x10f20), 1);
+    cr_assert_eq(x86test_read32(t, 0x10f24), 0x10604);
     /* f) REPNE SCASB finds the 0. */
-    cr_assert(flow_read32(m, 0x10f28) & X86_ZF);
-    cr_assert_eq(flow_read32(m, 0x10f2c), 96);
-    cr_assert_eq(flow_read32(m, 0x10f30), 0x10804);
+    cr_assert(x86test_read32(t, 0x10f28) & X86_ZF);
+    cr_assert_eq(x86test_read32(t, 0x10f2c), 96);
+    cr_assert_eq(x86test_read32(t, 0x10f30), 0x10804);
     /* g) misaligned dwords across page boundaries on both sides. */
     for (uint32_t i = 0; i < 20; i++)
-        cr_assert_eq(flow_read8(m, 0x20ffa + i), 0x30 + i, "byte %u", i);
+        cr_assert_eq(x86test_read8(t, 0x20ffa + i), 0x30 + i, "byte %u", i);
     /* h) the forms without a prefix. */
-    cr_assert_eq(flow_read8(m, 0x10a00), 0x11);
-    cr_assert_eq(flow_read16(m, 0x10a01), 0x3322);
-    cr_assert_eq(flow_read32(m, 0x10f34), 0x10903);
-    cr_assert_eq(flow_read32(m, 0x10f38), 0x10a03);
-    cr_assert(flow_read32(m, 0x10f3c) & X86_ZF);
-    cr_assert_eq(flow_read32(m, 0x10f40) & (X86_CF | X86_ZF | X86_SF), X86_CF | X86_SF);
+    cr_assert_eq(x86test_read8(t, 0x10a00), 0x11);
+    cr_assert_eq(x86test_read16(t, 0x10a01), 0x3322);
+    cr_assert_eq(x86test_read32(t, 0x10f34), 0x10903);
+    cr_assert_eq(x86test_read32(t, 0x10f38), 0x10a03);
+    cr_assert(x86test_read32(t, 0x10f3c) & X86_ZF);
+    cr_assert_eq(x86test_read32(t, 0x10f40) & (X86_CF | X86_ZF | X86_SF), X86_CF | X86_SF);
     /* i) 0x30001 bytes: several helper runs, each ending with a jump
      * back to the instruction. */
-    cr_assert_eq(flow_read32(m, 0x10f44), 0x130001);
-    cr_assert_eq(flow_read32(m, 0x10f48), 0);
+    cr_assert_eq(x86test_read32(t, 0x10f44), 0x130001);
+    cr_assert_eq(x86test_read32(t, 0x10f48), 0);
     uint8_t *buf = malloc(0x30002);
-    flow_read(m, 0x100000, buf, 0x30002);
+    x86test_read(t, 0x100000, buf, 0x30002);
     for (uint32_t i = 0; i < 0x30001; i++)
         if (buf[i] != 0x5a) cr_assert_fail("byte %#x is %#x", i, buf[i]);
     cr_assert_eq(buf[0x30001], 0);
     free(buf);
-    machine_destroy(m);
+    x86test_free(t);
 }
 
 /* Real mode, 16-bit addressing: SI wraps within the segment, the high
  * halves of ESI, EDI and ECX stay. */
-FLOW_TEST(string16_offsets_wrap)
+X86TEST_BOTH(x86_flow, string16_offsets_wrap)
 {
-    Machine *m = flow_real(accel, flow_string16, sizeof flow_string16);
-    flow_write(m, 0xfffe, "\xa1\xa2", 2);
-    flow_write(m, 0x0000, "\xa3\xa4", 2);
-    flow_run(m);
-    cr_assert_eq(flow_read32(m, 0x2000), 0xa4a3a2a1);
-    cr_assert_eq(flow_reg(m, X86_ESI), 0x30000002);
-    cr_assert_eq(flow_reg(m, X86_EDI), 0x40002004);
-    cr_assert_eq(flow_reg(m, X86_ECX), 0x50000000);
-    machine_destroy(m);
+    X86Test *t = flow_real(accel, flow_string16, sizeof flow_string16);
+    x86test_write(t, 0xfffe, "\xa1\xa2", 2);
+    x86test_write(t, 0x0000, "\xa3\xa4", 2);
+    x86test_run(t);
+    cr_assert_eq(x86test_read32(t, 0x2000), 0xa4a3a2a1);
+    cr_assert_eq(x86test_reg(t, X86_ESI), 0x30000002);
+    cr_assert_eq(x86test_reg(t, X86_EDI), 0x40002004);
+    cr_assert_eq(x86test_reg(t, X86_ECX), 0x50000000);
+    x86test_free(t);
 }
 
 /* A page fault in the middle of REP MOVSB (source) and REP STOSD with
  * DF = 1 (destination): the handler sees ECX/ESI/EDI at the completed
  * iterations, CR2 at the faulting element and the REP instruction's EIP;
  * it maps the page and IRETs, and the instruction finishes. */
-FLOW_TEST(rep_page_fault_restarts)
+X86TEST_BOTH(x86_flow, rep_page_fault_restarts)
 {
-    Machine *m = flow_pm32(accel, flow_pagefault, sizeof flow_pagefault);
-    X86CPU *cpu = flow_cpu(m);
-    flow_write32(m, FLOW_PGDIR, FLOW_PGTAB | 3);
-    for (uint32_t p = 0; p < 1024; p++)
-        flow_write32(m, FLOW_PGTAB + 4 * p, (p == 0x21 || p == 0x31) ? 0 : p << 12 | 3);
-    uint64_t pf = flow_gate(FLOW_CODE + 0x44);
-    flow_write(m, FLOW_IDT + 8 * X86_EXCP_PF, &pf, 8);
+    X86Test *t = flow_pm32(accel, flow_pagefault, sizeof flow_pagefault);
+    x86test_identity_paging(t, FLOW_PGDIR, FLOW_PGTAB);
+    x86test_unmap_page(t, FLOW_PGTAB, 0x21000);
+    x86test_unmap_page(t, FLOW_PGTAB, 0x31000);
+    x86test_write64(t, FLOW_IDT + 8 * X86_EXCP_PF,
+                    x86test_int_gate(X86TEST_SEL_CODE, FLOW_CODE + 0x44));
     for (uint32_t i = 0; i < 0x200; i++)
-        flow_write(m, 0x20f00 + i, &(uint8_t){(uint8_t)(i * 7 + 1)}, 1);
-    cpu->cr[3] = FLOW_PGDIR;
-    cpu->cr[0] |= X86_CR0_PG;
-    x86_update_hflags(cpu);
-    tlb_flush(&cpu->common);
-    flow_run(m);
-    cr_assert_eq(flow_read32(m, 0x9f4), 2, "page faults taken");
+        x86test_write(t, 0x20f00 + i, &(uint8_t){(uint8_t)(i * 7 + 1)}, 1);
+    x86test_enable_paging(t, FLOW_PGDIR);
+    x86test_run(t);
+    cr_assert_eq(x86test_read32(t, 0x9f4), 2, "page faults taken");
     /* MOVSB: 0x100 bytes done when the source reached 0x21000. */
-    cr_assert_eq(flow_read32(m, 0x9a0), 0x100);
-    cr_assert_eq(flow_read32(m, 0x9a4), 0x21000);
-    cr_assert_eq(flow_read32(m, 0x9a8), 0x40100);
-    cr_assert_eq(flow_read32(m, 0x9b0), 0x21000);
-    cr_assert_eq(flow_read32(m, 0x9b4), FLOW_CODE + 0x10);
-    cr_assert_eq(flow_read32(m, 0x9b8), 0); /* not present, read, supervisor */
-    cr_assert_eq(flow_read32(m, 0x10f00), 0);
-    cr_assert_eq(flow_read32(m, 0x10f04), 0x21100);
-    cr_assert_eq(flow_read32(m, 0x10f08), 0x40200);
+    cr_assert_eq(x86test_read32(t, 0x9a0), 0x100);
+    cr_assert_eq(x86test_read32(t, 0x9a4), 0x21000);
+    cr_assert_eq(x86test_read32(t, 0x9a8), 0x40100);
+    cr_assert_eq(x86test_read32(t, 0x9b0), 0x21000);
+    cr_assert_eq(x86test_read32(t, 0x9b4), FLOW_CODE + 0x10);
+    cr_assert_eq(x86test_read32(t, 0x9b8), 0); /* not present, read, supervisor */
+    cr_assert_eq(x86test_read32(t, 0x10f00), 0);
+    cr_assert_eq(x86test_read32(t, 0x10f04), 0x21100);
+    cr_assert_eq(x86test_read32(t, 0x10f08), 0x40200);
     for (uint32_t i = 0; i < 0x200; i++)
-        cr_assert_eq(flow_read8(m, 0x40000 + i), (uint8_t)(i * 7 + 1), "byte %#x", i);
+        cr_assert_eq(x86test_read8(t, 0x40000 + i), (uint8_t)(i * 7 + 1), "byte %#x", i);
     /* STOSD downwards: three dwords stored, the fourth at 0x31ffc faults. */
-    cr_assert_eq(flow_read32(m, 0x9c0), 5);
-    cr_assert_eq(flow_read32(m, 0x9c8), 0x31ffc);
-    cr_assert_eq(flow_read32(m, 0x9d0), 0x31ffc);
-    cr_assert_eq(flow_read32(m, 0x9d4), FLOW_CODE + 0x34);
-    cr_assert_eq(flow_read32(m, 0x9d8), 2); /* not present, write */
-    cr_assert_eq(flow_read32(m, 0x10f0c), 0);
-    cr_assert_eq(flow_read32(m, 0x10f10), 0x31fe8);
+    cr_assert_eq(x86test_read32(t, 0x9c0), 5);
+    cr_assert_eq(x86test_read32(t, 0x9c8), 0x31ffc);
+    cr_assert_eq(x86test_read32(t, 0x9d0), 0x31ffc);
+    cr_assert_eq(x86test_read32(t, 0x9d4), FLOW_CODE + 0x34);
+    cr_assert_eq(x86test_read32(t, 0x9d8), 2); /* not present, write */
+    cr_assert_eq(x86test_read32(t, 0x10f0c), 0);
+    cr_assert_eq(x86test_read32(t, 0x10f10), 0x31fe8);
     for (uint32_t a = 0x31fec; a < 0x3200c; a += 4)
-        cr_assert_eq(flow_read32(m, a), 0x77777777, "dword at %#x", a);
-    cr_assert_eq(flow_read32(m, 0x3200c), 0);
-    machine_destroy(m);
+        cr_assert_eq(x86test_read32(t, a), 0x77777777, "dword at %#x", a);
+    cr_assert_eq(x86test_read32(t, 0x3200c), 0);
+    x86test_free(t);
 }
 
 /* INS and OUTS with and without REP; no device answers, so input reads
  * all ones (the floating bus). */
-FLOW_TEST(ins_outs)
+X86TEST_BOTH(x86_flow, ins_outs)
 {
-    Machine *m = flow_pm32(accel, flow_io32, sizeof flow_io32);
-    flow_run(m);
+    X86Test *t = flow_pm32(accel, flow_io32, sizeof flow_io32);
+    x86test_run(t);
     for (uint32_t i = 0; i < 6; i++)
-        cr_assert_eq(flow_read8(m, 0x10000 + i), 0xff, "byte %u", i);
-    cr_assert_eq(flow_read8(m, 0x10006), 0);
-    cr_assert_eq(flow_reg(m, X86_EDI), 0x10006);
-    cr_assert_eq(flow_reg(m, X86_ESI), 0x10006);
-    cr_assert_eq(flow_reg(m, X86_ECX), 0);
-    machine_destroy(m);
+        cr_assert_eq(x86test_read8(t, 0x10000 + i), 0xff, "byte %u", i);
+    cr_assert_eq(x86test_read8(t, 0x10006), 0);
+    cr_assert_eq(x86test_reg(t, X86_EDI), 0x10006);
+    cr_assert_eq(x86test_reg(t, X86_ESI), 0x10006);
+    cr_assert_eq(x86test_reg(t, X86_ECX), 0);
+    x86test_free(t);
 }
 
 /* ---- misc ---- */
 
-FLOW_TEST(misc32)
+X86TEST_BOTH(x86_flow, misc32)
 {
-    Machine *m = flow_pm32(accel, flow_misc32, sizeof flow_misc32);
-    flow_write(m, 0x10200, "\x10\x20\x30\x99", 4);
-    flow_run(m);
+    X86Test *t = flow_pm32(accel, flow_misc32, sizeof flow_misc32);
+    x86test_write(t, 0x10200, "\x10\x20\x30\x99", 4);
+    x86test_run(t);
     /* BTS with a register offset on memory: 35 selects the next dword,
      * -1 bit 31 of the dword before. */
-    cr_assert_eq(flow_read32(m, 0x10004), 8);
-    cr_assert_eq(flow_read32(m, 0x10000), 0x80000000u);
-    cr_assert_eq(flow_read8(m, 0x10100), 1); /* BT imm */
-    cr_assert_eq(flow_read8(m, 0x10101), 1); /* BTC reg, 36: bit 4 */
-    cr_assert_eq(flow_read32(m, 0x10104), 0);
-    cr_assert_eq(flow_read8(m, 0x10102), 1);           /* BTR word, -2: bit 14 of [0x10006] */
-    cr_assert_eq(flow_read8(m, 0x10108), 1);           /* BSF of 0: ZF */
-    cr_assert_eq(flow_read32(m, 0x1010c), 0x12345678); /* ... destination kept */
-    cr_assert_eq(flow_read32(m, 0x10110), 8);
-    cr_assert_eq(flow_read32(m, 0x10114), 23);
-    cr_assert_eq(flow_read32(m, 0x10118), 0x44332211);
-    cr_assert_eq(flow_read32(m, 0x10010), 9); /* CMPXCHG stored ECX */
-    cr_assert_eq(flow_read8(m, 0x1011c), 1);
-    cr_assert_eq(flow_read8(m, 0x1011d), 0);
-    cr_assert_eq(flow_read32(m, 0x10120), 9);      /* ... then loaded EAX */
-    cr_assert_eq(flow_read32(m, 0x10018), 0xaaaa); /* CMPXCHG8B */
-    cr_assert_eq(flow_read32(m, 0x1001c), 0xbbbb);
-    cr_assert_eq(flow_read8(m, 0x1011e), 1);
-    cr_assert_eq(flow_read8(m, 0x1011f), 0);
-    cr_assert_eq(flow_read32(m, 0x10124), 0xaaaa);
-    cr_assert_eq(flow_read32(m, 0x10128), 0xbbbb);
-    cr_assert_eq(flow_read32(m, 0x10020), 13); /* XADD */
-    cr_assert_eq(flow_read32(m, 0x1012c), 10);
-    cr_assert_eq(flow_read32(m, 0x10130), 14);
-    cr_assert_eq(flow_read8(m, 0x10134), 0x99);                          /* XLAT */
-    cr_assert_eq(flow_read8(m, 0x10135), 0x03);                          /* LAHF after STC */
-    cr_assert_eq(flow_read32(m, 0x10138) & (X86_ARITH_FLAGS | 2), 0xc3); /* SAHF C1 */
-    cr_assert_eq(flow_read8(m, 0x1013c), 0x00);                          /* SALC */
-    cr_assert_eq(flow_read8(m, 0x1013d), 0xff);
-    cr_assert_eq(flow_read32(m, 0x10140), 2);      /* CMOVL taken */
-    cr_assert_eq(flow_reg(m, X86_ECX), 0xbbbb);    /* CMOVG not */
-    cr_assert_eq(flow_read16(m, 0x10144), 0x0014); /* 79 + 35 = 114 */
-    cr_assert_eq(flow_read32(m, 0x10148) & X86_ARITH_FLAGS, X86_CF | X86_AF | X86_PF);
-    cr_assert_eq(flow_read16(m, 0x1014c), 0x0088); /* 35 - 47 = -12: 88, CF */
-    cr_assert_eq(flow_read16(m, 0x10150), 0x0207); /* AAA */
-    cr_assert_eq(flow_read16(m, 0x10154), 0x0108); /* AAS */
-    cr_assert_eq(flow_read16(m, 0x10158), 0x0707); /* AAM 77 */
-    cr_assert_eq(flow_read16(m, 0x1015c), 0x0049); /* AAD 0703 */
+    cr_assert_eq(x86test_read32(t, 0x10004), 8);
+    cr_assert_eq(x86test_read32(t, 0x10000), 0x80000000u);
+    cr_assert_eq(x86test_read8(t, 0x10100), 1); /* BT imm */
+    cr_assert_eq(x86test_read8(t, 0x10101), 1); /* BTC reg, 36: bit 4 */
+    cr_assert_eq(x86test_read32(t, 0x10104), 0);
+    cr_assert_eq(x86test_read8(t, 0x10102), 1);           /* BTR word, -2: bit 14 of [0x10006] */
+    cr_assert_eq(x86test_read8(t, 0x10108), 1);           /* BSF of 0: ZF */
+    cr_assert_eq(x86test_read32(t, 0x1010c), 0x12345678); /* ... destination kept */
+    cr_assert_eq(x86test_read32(t, 0x10110), 8);
+    cr_assert_eq(x86test_read32(t, 0x10114), 23);
+    cr_assert_eq(x86test_read32(t, 0x10118), 0x44332211);
+    cr_assert_eq(x86test_read32(t, 0x10010), 9); /* CMPXCHG stored ECX */
+    cr_assert_eq(x86test_read8(t, 0x1011c), 1);
+    cr_assert_eq(x86test_read8(t, 0x1011d), 0);
+    cr_assert_eq(x86test_read32(t, 0x10120), 9);      /* ... then loaded EAX */
+    cr_assert_eq(x86test_read32(t, 0x10018), 0xaaaa); /* CMPXCHG8B */
+    cr_assert_eq(x86test_read32(t, 0x1001c), 0xbbbb);
+    cr_assert_eq(x86test_read8(t, 0x1011e), 1);
+    cr_assert_eq(x86test_read8(t, 0x1011f), 0);
+    cr_assert_eq(x86test_read32(t, 0x10124), 0xaaaa);
+    cr_assert_eq(x86test_read32(t, 0x10128), 0xbbbb);
+    cr_assert_eq(x86test_read32(t, 0x10020), 13); /* XADD */
+    cr_assert_eq(x86test_read32(t, 0x1012c), 10);
+    cr_assert_eq(x86test_read32(t, 0x10130), 14);
+    cr_assert_eq(x86test_read8(t, 0x10134), 0x99);                          /* XLAT */
+    cr_assert_eq(x86test_read8(t, 0x10135), 0x03);                          /* LAHF after STC */
+    cr_assert_eq(x86test_read32(t, 0x10138) & (X86_ARITH_FLAGS | 2), 0xc3); /* SAHF C1 */
+    cr_assert_eq(x86test_read8(t, 0x1013c), 0x00);                          /* SALC */
+    cr_assert_eq(x86test_read8(t, 0x1013d), 0xff);
+    cr_assert_eq(x86test_read32(t, 0x10140), 2);      /* CMOVL taken */
+    cr_assert_eq(x86test_reg(t, X86_ECX), 0xbbbb);    /* CMOVG not */
+    cr_assert_eq(x86test_read16(t, 0x10144), 0x0014); /* 79 + 35 = 114 */
+    cr_assert_eq(x86test_read32(t, 0x10148) & X86_ARITH_FLAGS, X86_CF | X86_AF | X86_PF);
+    cr_assert_eq(x86test_read16(t, 0x1014c), 0x0088); /* 35 - 47 = -12: 88, CF */
+    cr_assert_eq(x86test_read16(t, 0x10150), 0x0207); /* AAA */
+    cr_assert_eq(x86test_read16(t, 0x10154), 0x0108); /* AAS */
+    cr_assert_eq(x86test_read16(t, 0x10158), 0x0707); /* AAM 77 */
+    cr_assert_eq(x86test_read16(t, 0x1015c), 0x0049); /* AAD 0703 */
     /* AAM 0: #DE with EIP at the instruction. */
-    cr_assert_eq(flow_read32(m, FLOW_VECTOR), X86_EXCP_DE);
-    cr_assert_eq(flow_read32(m, flow_reg(m, X86_ESP)), FLOW_CODE + 0x1f7);
-    machine_destroy(m);
+    cr_assert_eq(x86test_read32(t, FLOW_VECTOR), X86_EXCP_DE);
+    cr_assert_eq(x86test_read32(t, x86test_reg(t, X86_ESP)), FLOW_CODE + 0x1f7);
+    x86test_free(t);
 }
 
-FLOW_TEST(ud2_raises_ud)
+X86TEST_BOTH(x86_flow, ud2_raises_ud)
 {
     static const uint8_t code[] = {0x0f, 0x18, 0x00, 0x0f,
                                    0x1e, 0xc0, 0x0f, 0x0b}; /* prefetchnta [eax]; nop eax; ud2 */
-    Machine *m = flow_pm32(accel, code, sizeof code);
-    flow_run(m);
-    cr_assert_eq(flow_read32(m, FLOW_VECTOR), X86_EXCP_UD);
-    cr_assert_eq(flow_read32(m, flow_reg(m, X86_ESP)), FLOW_CODE + 6);
-    machine_destroy(m);
+    X86Test *t = flow_pm32(accel, code, sizeof code);
+    x86test_run(t);
+    cr_assert_eq(x86test_read32(t, FLOW_VECTOR), X86_EXCP_UD);
+    cr_assert_eq(x86test_read32(t, x86test_reg(t, X86_ESP)), FLOW_CODE + 6);
+    x86test_free(t);
 }
 
 /* ---- C helpers called directly ---- */
@@ -912,8 +770,8 @@ FLOW_TEST(ud2_raises_ud)
  * instruction again (x86_string_run returns 1). */
 Test(x86_flow, rep_helper_stops_on_exit_request)
 {
-    Machine *m = flow_pm32(FLOW_INTERP, (const uint8_t[]){0xf4}, 1);
-    X86CPU *cpu = flow_cpu(m);
+    X86Test *t = flow_pm32(X86T_INTERP, (const uint8_t[]){0xf4}, 1);
+    X86CPU *cpu = t->cpu;
     cpu->regs[X86_EDI] = 0x100800;
     cpu->regs[X86_ECX] = 0x30000;
     cpu->regs[X86_EAX] = 0x66;
@@ -923,15 +781,15 @@ Test(x86_flow, rep_helper_stops_on_exit_request)
     /* One piece: up to the end of the page. */
     cr_assert_eq(cpu->regs[X86_ECX], 0x30000 - 0x800);
     cr_assert_eq(cpu->regs[X86_EDI], 0x101000);
-    cr_assert_eq(flow_read8(m, 0x100fff), 0x66);
-    cr_assert_eq(flow_read8(m, 0x101000), 0);
+    cr_assert_eq(x86test_read8(t, 0x100fff), 0x66);
+    cr_assert_eq(x86test_read8(t, 0x101000), 0);
     atomic_store(&cpu->common.exit_request, 0);
     while (x86_string_run(cpu, word))
         ;
     cr_assert_eq(cpu->regs[X86_ECX], 0);
     cr_assert_eq(cpu->regs[X86_EDI], 0x130800);
-    cr_assert_eq(flow_read8(m, 0x1307ff), 0x66);
-    machine_destroy(m);
+    cr_assert_eq(x86test_read8(t, 0x1307ff), 0x66);
+    x86test_free(t);
 }
 
 /* POPF's writable bits by mode (SDM Vol 2 POPF "Operation"). */

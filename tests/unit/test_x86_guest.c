@@ -41,15 +41,7 @@ typedef struct X86GuestRun {
 static const char *x86_guest_qemu(void)
 {
     static char path[512];
-    const char *env = getenv("PATH");
-    if (!env) return NULL;
-    while (*env) {
-        size_t n = strcspn(env, ":");
-        snprintf(path, sizeof path, "%.*s/qemu-system-i386", (int)n, env);
-        if (n && access(path, X_OK) == 0) return path;
-        env += n + (env[n] == ':');
-    }
-    return NULL;
+    return test_find_program("qemu-system-i386", path, sizeof path) ? path : NULL;
 }
 
 static bool x86_guest_elf(const char *name)

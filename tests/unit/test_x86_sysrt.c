@@ -14,6 +14,7 @@
 #include "frontends/x86/x86_sysrt.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
+#include "tests/unit/x86_testcpu.h"
 
 #define RAM_SIZE 0x100000u
 
@@ -78,15 +79,7 @@ static uint64_t get64(uint32_t pa)
 }
 
 /* Run stmt; true if it left by cpu_loop_exit (a guest exception). */
-#define FAULTS(stmt)                                                                               \
-    ({                                                                                             \
-        volatile bool faulted_ = true;                                                             \
-        if (setjmp(cpu->common.jmp_env) == 0) {                                                    \
-            stmt;                                                                                  \
-            faulted_ = false;                                                                      \
-        }                                                                                          \
-        faulted_;                                                                                  \
-    })
+#define FAULTS(stmt) (X86TEST_RAISED(cpu, stmt) != -1)
 
 TestSuite(x86_sysrt, .init = setup, .fini = teardown);
 
@@ -118,16 +111,19 @@ Test(x86_sysrt, dump_state_layout)
     FILE *f = open_memstream(&buf, &len);
     x86_arch_ops.dump_state(&cpu->common, f);
     fclose(f);
-    cr_assert(strstr(buf, "EAX=00000000 EBX=00000000 ECX=00000000 EDX="), "%s", buf);
-    cr_assert(strstr(buf, "EIP=0000fff0 EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=0\n"),
-              "%s", buf);
-    cr_assert(strstr(buf, "ES =0000 00000000 0000ffff 00009300\n"), "%s", buf);
-    cr_assert(strstr(buf, "CS =f000 ffff0000 0000ffff 00009b00\n"), "%s", buf);
-    cr_assert(strstr(buf, "GDT=     00000000 0000ffff\n"), "%s", buf);
-    cr_assert(strstr(buf, "CR0=60000010 CR2=00000000 CR3=00000000 CR4=00000000\n"), "%s", buf);
-    cr_assert(strstr(buf, "DR6=ffff0ff0 DR7=00000400\n"), "%s", buf);
-    cr_assert(strstr(buf, "MXCSR=00001f80"), "%s", buf);
-    cr_assert(strstr(buf, "XMM07=00000000000000000000000000000000\n"), "%s", buf);
+    static const char *const lines[] = {
+        "EAX=00000000 EBX=00000000 ECX=00000000 EDX=",
+        "EIP=0000fff0 EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=0\n",
+        "ES =0000 00000000 0000ffff 00009300\n",
+        "CS =f000 ffff0000 0000ffff 00009b00\n",
+        "GDT=     00000000 0000ffff\n",
+        "CR0=60000010 CR2=00000000 CR3=00000000 CR4=00000000\n",
+        "DR6=ffff0ff0 DR7=00000400\n",
+        "MXCSR=00001f80",
+        "XMM07=00000000000000000000000000000000\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert(strstr(buf, lines[i]), "no \"%s\" in:\n%s", lines[i], buf);
     free(buf);
 }
 
@@ -292,13 +288,6 @@ enum {
     SEL_CALLG = 0x50 /* call gate DPL 3 to SEL_CODE0:0x3000 */
 };
 
-static uint64_t seg_desc(uint32_t base, uint32_t limit, unsigned access, unsigned flags)
-{
-    return (uint64_t)(limit & 0xffff) | (uint64_t)(base & 0xffffff) << 16 | (uint64_t)access << 40 |
-           (uint64_t)((limit >> 16) & 0xf) << 48 | (uint64_t)(flags & 0xf) << 52 |
-           (uint64_t)(base >> 24) << 56;
-}
-
 static uint64_t gate_desc(uint16_t sel, uint32_t off, unsigned access, unsigned params)
 {
     return (uint64_t)(off & 0xffff) | (uint64_t)sel << 16 | (uint64_t)params << 32 |
@@ -315,15 +304,15 @@ static void set_idt(int vector, uint16_t sel, uint32_t off, unsigned access)
 static void protected_mode(void)
 {
     memset(ram(GDT), 0, 0x3000);
-    put64(GDT + SEL_CODE0, seg_desc(0, 0xfffff, 0x9a, 0xc));
-    put64(GDT + SEL_DATA0, seg_desc(0, 0xfffff, 0x92, 0xc));
-    put64(GDT + (SEL_CODE3 & ~3), seg_desc(0, 0xfffff, 0xfa, 0xc));
-    put64(GDT + (SEL_DATA3 & ~3), seg_desc(0, 0xfffff, 0xf2, 0xc));
-    put64(GDT + SEL_TSS0, seg_desc(TSS0, 0x67, 0x8b, 0)); /* busy: current */
-    put64(GDT + SEL_TSS1, seg_desc(TSS1, 0x67, 0x89, 0));
-    put64(GDT + SEL_NP, seg_desc(0, 0xfffff, 0x12, 0xc));
-    put64(GDT + SEL_RO, seg_desc(0, 0xfffff, 0x90, 0xc));
-    put64(GDT + SEL_XO, seg_desc(0, 0xfffff, 0x98, 0xc));
+    put64(GDT + SEL_CODE0, x86test_seg_desc(0, 0xfffff, 0x9a, 0xc));
+    put64(GDT + SEL_DATA0, x86test_seg_desc(0, 0xfffff, 0x92, 0xc));
+    put64(GDT + (SEL_CODE3 & ~3), x86test_seg_desc(0, 0xfffff, 0xfa, 0xc));
+    put64(GDT + (SEL_DATA3 & ~3), x86test_seg_desc(0, 0xfffff, 0xf2, 0xc));
+    put64(GDT + SEL_TSS0, x86test_seg_desc(TSS0, 0x67, 0x8b, 0)); /* busy: current */
+    put64(GDT + SEL_TSS1, x86test_seg_desc(TSS1, 0x67, 0x89, 0));
+    put64(GDT + SEL_NP, x86test_seg_desc(0, 0xfffff, 0x12, 0xc));
+    put64(GDT + SEL_RO, x86test_seg_desc(0, 0xfffff, 0x90, 0xc));
+    put64(GDT + SEL_XO, x86test_seg_desc(0, 0xfffff, 0x98, 0xc));
     put64(GDT + SEL_CALLG, gate_desc(SEL_CODE0, 0x3000, 0xec, 1));
     cpu->gdtr.base = GDT;
     cpu->gdtr.limit = 0x57;
@@ -333,12 +322,7 @@ static void protected_mode(void)
     put32(TSS0 + 8, SEL_DATA0);
     cpu->tr = (X86Segment){.selector = SEL_TSS0, .base = TSS0, .limit = 0x67, .attr = 0x8b};
     cpu->cr[0] |= X86_CR0_PE;
-    const uint16_t flat = X86_SEGA_P | X86_SEGA_S | X86_SEGA_DB | X86_SEGA_G | X86_SEGA_ACCESSED;
-    x86_load_segment_cache(cpu, X86_SEG_CS, SEL_CODE0, 0, UINT32_MAX,
-                           flat | X86_SEGA_CODE | X86_SEGA_WRITABLE);
-    for (int s = 0; s < X86_NUM_SEGS; s++)
-        if (s != X86_SEG_CS)
-            x86_load_segment_cache(cpu, s, SEL_DATA0, 0, UINT32_MAX, flat | X86_SEGA_WRITABLE);
+    x86test_flat_segments(cpu, SEL_CODE0, SEL_DATA0);
     cpu->regs[X86_ESP] = 0x8000;
     x86_set_eip(cpu, 0x1000);
 }
@@ -346,13 +330,7 @@ static void protected_mode(void)
 /* Enter ring 3 with the flat user segments, ESP 0xa000. */
 static void ring3(void)
 {
-    const uint16_t flat = X86_SEGA_P | X86_SEGA_S | X86_SEGA_DB | X86_SEGA_G | X86_SEGA_ACCESSED |
-                          3 << X86_SEGA_DPL_SHIFT;
-    x86_load_segment_cache(cpu, X86_SEG_CS, SEL_CODE3, 0, UINT32_MAX,
-                           flat | X86_SEGA_CODE | X86_SEGA_WRITABLE);
-    for (int s = 0; s < X86_NUM_SEGS; s++)
-        if (s != X86_SEG_CS)
-            x86_load_segment_cache(cpu, s, SEL_DATA3, 0, UINT32_MAX, flat | X86_SEGA_WRITABLE);
+    x86test_flat_segments(cpu, SEL_CODE3, SEL_DATA3);
     cpu->regs[X86_ESP] = 0xa000;
     cr_assert_eq(x86_cpl(cpu), 3);
 }
@@ -367,7 +345,7 @@ Test(x86_sysrt, flat_protected_mode_hflags)
 Test(x86_sysrt, segment_load_and_accessed_bit)
 {
     protected_mode();
-    put64(GDT + SEL_DATA3 - 3, seg_desc(0x1000, 0xff, 0xf2, 0x4)); /* DPL 3, byte limit */
+    put64(GDT + SEL_DATA3 - 3, x86test_seg_desc(0x1000, 0xff, 0xf2, 0x4)); /* DPL 3, byte limit */
     x86_load_segment(cpu, X86_SEG_DS, SEL_DATA3);
     cr_assert_eq(cpu->segs[X86_SEG_DS].base, 0x1000);
     cr_assert_eq(cpu->segs[X86_SEG_DS].limit, 0xff);

@@ -12,12 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cpu_loop.h"
-#include "core/machine.h"
 #include "frontends/x86/x86_internal.h"
 #include "frontends/x86/x86_io.h"
 #include "frontends/x86/x86_msr.h"
-#include "softmmu/memory.h"
+#include "tests/unit/x86_testcpu.h"
 
 /* ================================================================ */
 /* CPUID and MSRs on a zeroed cpu                                    */
@@ -210,13 +208,11 @@ typedef struct SysPortLog {
     uint32_t value;
 } SysPortLog;
 
-typedef struct SysBoard {
-    MemoryRegion ram, io_root, io_dev;
-    AddressSpace io;
-    MemoryRegionOps ops;
+/* The OUTs a test's port device saw. */
+typedef struct SysPorts {
     SysPortLog outs[8];
     unsigned nouts;
-} SysBoard;
+} SysPorts;
 
 /* Reads return 0xa5a5a500 plus the port offset, so sizes are visible. */
 static uint64_t sys_port_read(void *opaque, uint64_t offset, unsigned size)
@@ -228,149 +224,80 @@ static uint64_t sys_port_read(void *opaque, uint64_t offset, unsigned size)
 
 static void sys_port_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
 {
-    SysBoard *s = opaque;
-    if (s->nouts < 8)
+    SysPorts *s = opaque;
+    if (s && s->nouts < 8)
         s->outs[s->nouts++] = (SysPortLog){(uint16_t)(SYS_PORTS + offset), size, (uint32_t)value};
 }
 
-static bool sys_board_init(Machine *m)
-{
-    SysBoard *s = calloc(1, sizeof *s);
-    if (!s) return false;
-    m->board = s;
-    if (!memory_region_init_ram(&s->ram, "sys.ram", SYS_RAM)) return false;
-    memory_region_add_subregion(m->system_memory, 0, &s->ram, 0);
-    memory_region_init_container(&s->io_root, "sys.io", 0x10000);
-    s->ops = (MemoryRegionOps){sys_port_read, sys_port_write, DEVICE_LITTLE_ENDIAN, 1, 4, false};
-    memory_region_init_io(&s->io_dev, "sys.ports", 0x10, &s->ops, s);
-    memory_region_add_subregion(&s->io_root, SYS_PORTS, &s->io_dev, 0);
-    address_space_init(&s->io, &s->io_root, "sys.io");
-    CPUState *c = machine_add_cpu(m, &x86_arch_ops);
-    if (!c) return false;
-    x86_cpu(c)->io = &s->io;
-    return true;
-}
-
-static void sys_board_finalize(Machine *m)
-{
-    SysBoard *s = m->board;
-    if (!s) return;
-    memory_region_del_subregion(m->system_memory, &s->ram);
-    memory_region_destroy(&s->ram);
-    address_space_destroy(&s->io);
-    memory_region_del_subregion(&s->io_root, &s->io_dev);
-    memory_region_destroy(&s->io_dev);
-    memory_region_destroy(&s->io_root);
-    free(s);
-}
-
-static const MachineClass sys_board = {
-    .name = "x86-system-test",
-    .desc = "test",
-    .arch = "x86",
-    .default_ram_size = SYS_RAM,
-    .max_cpus = 1,
-    .init = sys_board_init,
-    .finalize = sys_board_finalize,
-};
-
-static void poke(Machine *m, uint32_t addr, const void *b, size_t n)
-{
-    cr_assert_eq(address_space_rw(m->as, addr, (void *)b, n, true), MEMTX_OK);
-}
-
-static void poke64(Machine *m, uint32_t addr, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    poke(m, addr, b, 8);
-}
-
-static uint32_t peek(Machine *m, uint32_t addr, unsigned size)
-{
-    uint8_t b[4] = {0};
-    cr_assert_eq(address_space_rw(m->as, addr, b, size, false), MEMTX_OK);
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static X86CPU *sys_cpu(Machine *m)
-{
-    return x86_cpu(m->cpus[0]);
-}
+static const MemoryRegionOps sys_port_ops = {
+    sys_port_read, sys_port_write, DEVICE_LITTLE_ENDIAN, 1, 4, false};
 
 /* The GDT every test uses: flat ring-0 code (0x08) and data (0x10),
  * ring-3 code (0x18) and data (0x20), a 32-bit available TSS at SYS_TSS
  * (0x28) with an I/O bitmap; and an IDT whose #GP gate leads to a HLT. */
 #define SEL_TSS 0x28
-static void sys_tables(Machine *m)
+static void sys_tables(X86Test *t)
 {
-    poke64(m, SYS_GDT + 0x00, 0);
-    poke64(m, SYS_GDT + 0x08, 0x00cf9a000000ffffull);
-    poke64(m, SYS_GDT + 0x10, 0x00cf92000000ffffull);
-    poke64(m, SYS_GDT + 0x18, 0x00cffa000000ffffull);
-    poke64(m, SYS_GDT + 0x20, 0x00cff2000000ffffull);
+    x86test_write64(t, SYS_GDT + 0x00, 0);
+    x86test_write64(t, SYS_GDT + 0x08, 0x00cf9a000000ffffull);
+    x86test_write64(t, SYS_GDT + 0x10, 0x00cf92000000ffffull);
+    x86test_write64(t, SYS_GDT + 0x18, 0x00cffa000000ffffull);
+    x86test_write64(t, SYS_GDT + 0x20, 0x00cff2000000ffffull);
     /* TSS: limit 0x67 + bitmap of 0x20 bytes + the 0xff terminator. */
     uint64_t tss_limit = 0x68 + 0x20;
-    poke64(m, SYS_GDT + SEL_TSS, tss_limit | (uint64_t)SYS_TSS << 16 | 0x89ull << 40);
+    x86test_write64(t, SYS_GDT + SEL_TSS, tss_limit | (uint64_t)SYS_TSS << 16 | 0x89ull << 40);
     uint8_t pseudo[6] = {0x2f, 0, SYS_GDT & 0xff, SYS_GDT >> 8, 0, 0};
-    poke(m, SYS_GDTR, pseudo, 6);
+    x86test_write(t, SYS_GDTR, pseudo, 6);
     /* TSS I/O map base at byte 102; ports 0x81 and 0x88 denied. */
     uint8_t iobase[2] = {0x68, 0};
-    poke(m, SYS_TSS + 102, iobase, 2);
+    x86test_write(t, SYS_TSS + 102, iobase, 2);
     uint8_t map[0x21] = {0};
     map[0x80 / 8] = 0x02 | 0x00;
     map[0x88 / 8] = 0x01;
     map[0x20] = 0xff;
-    poke(m, SYS_TSS + 0x68, map, sizeof map);
+    x86test_write(t, SYS_TSS + 0x68, map, sizeof map);
     /* #GP (13): a 32-bit interrupt gate to SYS_GP_HANDLER. */
-    uint64_t gate = (SYS_GP_HANDLER & 0xffffu) | 0x08ull << 16 | 0x8e00ull << 32 |
-                    (uint64_t)(SYS_GP_HANDLER >> 16) << 48;
-    poke64(m, SYS_IDT + 13 * 8, gate);
+    x86test_write64(t, SYS_IDT + 13 * 8, x86test_int_gate(0x08, SYS_GP_HANDLER));
     const uint8_t hlt = 0xf4;
-    poke(m, SYS_GP_HANDLER, &hlt, 1);
+    x86test_write(t, SYS_GP_HANDLER, &hlt, 1);
 }
 
-static Machine *sys_machine(void)
+/* The test machine with the tables and the port device; its OUTs go to
+ * ports (NULL: nowhere). */
+static X86Test *sys_machine(SysPorts *ports)
 {
-    Machine *m = machine_create(&sys_board, NULL);
-    cr_assert_not_null(m);
-    sys_tables(m);
-    return m;
+    X86Test *t = x86test_new(X86T_INTERP, SYS_RAM);
+    x86test_add_ports(t, SYS_PORTS, 0x10, &sys_port_ops, ports);
+    sys_tables(t);
+    return t;
 }
 
 /* Flat 32-bit protected mode at CPL 0 with the test GDT and IDT. */
-static void sys_flat32(Machine *m)
+static void sys_flat32(X86Test *t)
 {
-    X86CPU *cpu = sys_cpu(m);
-    x86_setup_multiboot_state(cpu, SYS_CODE, 0);
-    cpu->gdtr = (X86TableReg){SYS_GDT, 0x2f};
-    cpu->idtr = (X86TableReg){SYS_IDT, 0x7ff};
-    cpu->regs[X86_ESP] = SYS_STACK;
+    x86test_flat32(t, SYS_CODE);
+    t->cpu->gdtr = (X86TableReg){SYS_GDT, 0x2f};
+    t->cpu->idtr = (X86TableReg){SYS_IDT, 0x7ff};
+    t->cpu->regs[X86_ESP] = SYS_STACK;
 }
 
-static void sys_load(Machine *m, uint32_t addr, const uint8_t *code, size_t n)
+/* A new test machine that has run prog at SYS_CODE (sys_flat32). */
+static X86Test *sys_run_flat32(const uint8_t *prog, size_t len)
 {
-    poke(m, addr, code, n);
-}
-
-/* Run until the cpu halts (every program ends in HLT at CPL 0). */
-static X86CPU *sys_run(Machine *m)
-{
-    CPUState *c = m->cpus[0];
-    for (int i = 0; i < 100 && !c->halted; i++)
-        cpu_exec(c, 100000);
-    cr_assert(c->halted, "cpu did not halt (EIP %#x)", x86_get_eip(sys_cpu(m)));
-    return sys_cpu(m);
+    X86Test *t = sys_machine(NULL);
+    sys_flat32(t);
+    x86test_write(t, SYS_CODE, prog, len);
+    x86test_run(t);
+    return t;
 }
 
 /* Whether the run ended in the #GP handler, with error code err. */
-static void assert_gp(Machine *m, uint32_t err)
+static void assert_gp(X86Test *t, uint32_t err)
 {
-    X86CPU *cpu = sys_cpu(m);
+    X86CPU *cpu = t->cpu;
     cr_assert_eq(x86_get_eip(cpu), SYS_GP_HANDLER + 1, "EIP %#x, not in the #GP handler",
                  x86_get_eip(cpu));
-    cr_assert_eq(peek(m, (uint32_t)cpu->regs[X86_ESP], 4), err, "error code");
+    cr_assert_eq(x86test_read32(t, (uint32_t)cpu->regs[X86_ESP]), err, "error code");
 }
 
 TestSuite(x86_system);
@@ -378,8 +305,8 @@ TestSuite(x86_system);
 /* Real mode: LGDT, CR0.PE, a far jump into 32-bit code, segment loads. */
 Test(x86_system, real_to_protected)
 {
-    Machine *m = sys_machine();
-    X86CPU *cpu = sys_cpu(m);
+    X86Test *t = sys_machine(NULL);
+    X86CPU *cpu = t->cpu;
     const uint16_t code =
         X86_SEGA_P | X86_SEGA_S | X86_SEGA_WRITABLE | X86_SEGA_ACCESSED | X86_SEGA_CODE;
     x86_load_segment_cache(cpu, X86_SEG_CS, 0, 0, 0xffff, code);
@@ -401,9 +328,9 @@ Test(x86_system, real_to_protected)
         0x8c, 0xc9,                                                 /* mov ecx, cs */
         0xf4,                                                       /* hlt */
     };
-    sys_load(m, SYS_CODE, real, sizeof real);
-    sys_load(m, 0x1100, prot, sizeof prot);
-    sys_run(m);
+    x86test_write(t, SYS_CODE, real, sizeof real);
+    x86test_write(t, 0x1100, prot, sizeof prot);
+    x86test_run(t);
     cr_assert(cpu->cr[0] & X86_CR0_PE);
     cr_assert_eq(cpu->gdtr.base, SYS_GDT);
     cr_assert_eq(cpu->gdtr.limit, 0x2f);
@@ -411,16 +338,14 @@ Test(x86_system, real_to_protected)
     cr_assert(cpu->hflags & X86_TBF_CS32);
     cr_assert_eq(cpu->segs[X86_SEG_DS].selector, 0x10);
     cr_assert_eq(cpu->segs[X86_SEG_SS].selector, 0x10);
-    cr_assert_eq(peek(m, SYS_DATA, 4), 0xdeadbeef);
+    cr_assert_eq(x86test_read32(t, SYS_DATA), 0xdeadbeef);
     cr_assert_eq((uint32_t)cpu->regs[X86_ECX], 0x08, "MOV r32, Sreg zero-extends");
     cr_assert_eq(x86_get_eip(cpu), 0x1100 + sizeof prot);
-    machine_destroy(m);
+    x86test_free(t);
 }
 
 Test(x86_system, control_registers)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0xb8, 0x90, 0x00, 0x00, 0x00, /* mov eax, 0x90 (PSE | PGE) */
         0x0f, 0x22, 0xe0,             /* mov cr4, eax */
@@ -432,52 +357,47 @@ Test(x86_system, control_registers)
         0x0f, 0x01, 0xe6,             /* smsw esi */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    X86CPU *cpu = sys_run(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    X86CPU *cpu = t->cpu;
     cr_assert_eq((uint32_t)cpu->regs[X86_EBX], 0x90);
     cr_assert_eq((uint32_t)cpu->regs[X86_ECX], 0x5000);
     cr_assert_eq((uint32_t)cpu->regs[X86_EDX], cpu->cr[0]);
     cr_assert((uint32_t)cpu->regs[X86_EDX] & X86_CR0_PE);
     cr_assert_eq((uint32_t)cpu->regs[X86_ESI], cpu->cr[0], "SMSW r32 stores all of CR0");
-    machine_destroy(m);
+    x86test_free(t);
 }
 
 Test(x86_system, cr4_reserved_bit_is_gp)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0xb8, 0x00, 0x00, 0x01, 0x00, /* mov eax, 0x10000 (CR4 bit 16) */
         0x0f, 0x22, 0xe0,             /* mov cr4, eax */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    sys_run(m);
-    assert_gp(m, 0);
-    cr_assert_eq(sys_cpu(m)->cr[4], 0);
-    machine_destroy(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    assert_gp(t, 0);
+    cr_assert_eq(t->cpu->cr[4], 0);
+    x86test_free(t);
 }
 
 Test(x86_system, cr0_pg_without_pe_is_gp)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0xb8, 0x00, 0x00, 0x00, 0x80, /* mov eax, 0x80000000 */
         0x0f, 0x22, 0xc0,             /* mov cr0, eax */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    sys_run(m);
-    assert_gp(m, 0);
-    cr_assert(sys_cpu(m)->cr[0] & X86_CR0_PE);
-    machine_destroy(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    assert_gp(t, 0);
+    cr_assert(t->cpu->cr[0] & X86_CR0_PE);
+    x86test_free(t);
 }
 
 Test(x86_system, in_out)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
+    SysPorts ports = {0};
+    X86Test *t = sys_machine(&ports);
+    sys_flat32(t);
     static const uint8_t prog[] = {
         0xb0, 0x5a,             /* mov al, 0x5a */
         0xe6, 0x81,             /* out 0x81, al */
@@ -489,68 +409,54 @@ Test(x86_system, in_out)
         0xe5, 0x88,             /* in eax, 0x88 */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    X86CPU *cpu = sys_run(m);
-    SysBoard *s = m->board;
-    cr_assert_eq(s->nouts, 2);
-    cr_assert_eq(s->outs[0].port, 0x81);
-    cr_assert_eq(s->outs[0].size, 1);
-    cr_assert_eq(s->outs[0].value, 0x5a);
-    cr_assert_eq(s->outs[1].port, 0x84);
-    cr_assert_eq(s->outs[1].size, 2);
-    cr_assert_eq(s->outs[1].value, 0x1234);
+    x86test_write(t, SYS_CODE, prog, sizeof prog);
+    x86test_run(t);
+    X86CPU *cpu = t->cpu;
+    cr_assert_eq(ports.nouts, 2);
+    cr_assert_eq(ports.outs[0].port, 0x81);
+    cr_assert_eq(ports.outs[0].size, 1);
+    cr_assert_eq(ports.outs[0].value, 0x5a);
+    cr_assert_eq(ports.outs[1].port, 0x84);
+    cr_assert_eq(ports.outs[1].size, 2);
+    cr_assert_eq(ports.outs[1].value, 0x1234);
     cr_assert_eq((uint32_t)cpu->regs[X86_EBX] & 0xff, 0x04);
     cr_assert_eq((uint32_t)cpu->regs[X86_EAX], 0xa5a5a508u);
-    machine_destroy(m);
+    x86test_free(t);
 }
-
-/* Run stmt; the vector it raised, or -1. */
-#define RAISED(cpu, stmt)                                                                          \
-    ({                                                                                             \
-        volatile int vec_ = -1;                                                                    \
-        (cpu)->common.exception_index = -1;                                                        \
-        if (setjmp((cpu)->common.jmp_env) == 0) {                                                  \
-            stmt;                                                                                  \
-        } else {                                                                                   \
-            vec_ = (cpu)->common.exception_index;                                                  \
-        }                                                                                          \
-        vec_;                                                                                      \
-    })
 
 /* The TSS I/O permission bitmap (SDM Vol 1 §19.5.2) at CPL 3, IOPL 0. */
 Test(x86_system, io_bitmap)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
-    X86CPU *cpu = sys_cpu(m);
+    X86Test *t = sys_machine(NULL);
+    sys_flat32(t);
+    X86CPU *cpu = t->cpu;
     cpu->tr = (X86Segment){
         .base = SYS_TSS, .limit = 0x68 + 0x20, .selector = SEL_TSS, .attr = X86_SEGA_P | 11};
     /* CPL 0 with IOPL 0: no check at all. */
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x81, 1)), -1);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x81, 1)), -1);
     x86_load_segment_cache(cpu, X86_SEG_CS, 0x1b, 0, 0xffffffffu, 0xc0fb);
     x86_load_segment_cache(cpu, X86_SEG_SS, 0x23, 0, 0xffffffffu, 0xc0f3);
     cr_assert_eq(x86_cpl(cpu), 3);
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x80, 1)), -1);
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x82, 4)), -1);
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x81, 1)), X86_EXCP_GP);
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x80, 2)), X86_EXCP_GP, "covers 0x81");
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x85, 4)), X86_EXCP_GP, "covers 0x88");
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x84, 4)), -1);
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x1000, 1)), X86_EXCP_GP, "past the TSS limit");
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x80, 1)), -1);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x82, 4)), -1);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x81, 1)), X86_EXCP_GP);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x80, 2)), X86_EXCP_GP, "covers 0x81");
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x85, 4)), X86_EXCP_GP, "covers 0x88");
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x84, 4)), -1);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x1000, 1)), X86_EXCP_GP,
+                 "past the TSS limit");
     /* IOPL 3 allows everything at CPL 3. */
     cpu->eflags |= X86_IOPL;
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x81, 1)), -1);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x81, 1)), -1);
     /* A 16-bit TSS has no bitmap. */
     cpu->eflags &= ~(uint32_t)X86_IOPL;
     cpu->tr.attr = X86_SEGA_P | 3;
-    cr_assert_eq(RAISED(cpu, x86_check_io(cpu, 0x80, 1)), X86_EXCP_GP);
-    machine_destroy(m);
+    cr_assert_eq(X86TEST_RAISED(cpu, x86_check_io(cpu, 0x80, 1)), X86_EXCP_GP);
+    x86test_free(t);
 }
 
 Test(x86_system, cpuid_from_guest)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0x31, 0xc0,                   /* xor eax, eax */
         0x0f, 0xa2,                   /* cpuid */
@@ -559,20 +465,18 @@ Test(x86_system, cpuid_from_guest)
         0x0f, 0xa2,                   /* cpuid */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    X86CPU *cpu = sys_run(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    X86CPU *cpu = t->cpu;
     uint32_t r[4];
     x86_cpuid(cpu, 1, 0, r);
     cr_assert_eq((uint32_t)cpu->regs[X86_ESI], 0x756e6547u, "Genu");
     cr_assert_eq((uint32_t)cpu->regs[X86_EAX], r[0]);
     cr_assert_eq((uint32_t)cpu->regs[X86_EDX], r[3]);
-    machine_destroy(m);
+    x86test_free(t);
 }
 
 Test(x86_system, msr_from_guest)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0xb9, 0x74, 0x01, 0x00, 0x00, /* mov ecx, 0x174 */
         0xb8, 0x10, 0x00, 0x00, 0x00, /* mov eax, 0x10 */
@@ -585,19 +489,17 @@ Test(x86_system, msr_from_guest)
         0x0f, 0x32,                   /* rdmsr: #GP */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    X86CPU *cpu = sys_run(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    X86CPU *cpu = t->cpu;
     cr_assert_eq(cpu->sysenter_cs, 0x10);
     cr_assert_eq((uint32_t)cpu->regs[X86_ESI], 0x10);
-    assert_gp(m, 0);
-    machine_destroy(m);
+    assert_gp(t, 0);
+    x86test_free(t);
 }
 
 /* LTR marks the TSS busy; STR, LSL and LAR read it back; VERR/VERW. */
 Test(x86_system, task_register_and_descriptor_queries)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
     static const uint8_t prog[] = {
         0x66, 0xb8, SEL_TSS, 0x00,       /* mov ax, 0x28 */
         0x0f, 0x00, 0xd8,                /* ltr ax */
@@ -612,42 +514,49 @@ Test(x86_system, task_register_and_descriptor_queries)
         0x0f, 0x94, 0xc7,                /* sete bh */
         0xf4,
     };
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    X86CPU *cpu = sys_run(m);
+    X86Test *t = sys_run_flat32(prog, sizeof prog);
+    X86CPU *cpu = t->cpu;
     cr_assert_eq(cpu->tr.selector, SEL_TSS);
     cr_assert_eq(cpu->tr.base, SYS_TSS);
-    cr_assert_eq(peek(m, SYS_GDT + SEL_TSS + 5, 1), 0x8b, "busy in the GDT");
+    cr_assert_eq(x86test_read8(t, SYS_GDT + SEL_TSS + 5), 0x8b, "busy in the GDT");
     cr_assert_eq((uint32_t)cpu->regs[X86_ECX], SEL_TSS);
     cr_assert_eq((uint32_t)cpu->regs[X86_EDX], 0x88, "LSL");
     cr_assert_eq((uint32_t)cpu->regs[X86_ESI], 0x8b00, "LAR");
     cr_assert_eq((uint32_t)cpu->regs[X86_EBX] & 0xffff, 0x0001, "VERR data 1, VERW code 0");
-    machine_destroy(m);
+    x86test_free(t);
 }
 
-/* SYSEXIT to ring 3, read CS there, SYSENTER back to ring 0. */
-Test(x86_system, sysenter_sysexit)
+/* The test machine in flat protected mode at CPL 0, about to SYSEXIT
+ * to user (at 0x1300) with ESP 0x2000 in ring 3. */
+static X86Test *sys_to_ring3(const uint8_t *user, size_t len)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
-    X86CPU *cpu = sys_cpu(m);
-    cpu->sysenter_cs = 0x08;
-    cpu->sysenter_esp = 0x7000;
-    cpu->sysenter_eip = 0x1400;
+    X86Test *t = sys_machine(NULL);
+    sys_flat32(t);
+    t->cpu->sysenter_cs = 0x08;
     static const uint8_t prog[] = {
         0xb9, 0x00, 0x20, 0x00, 0x00, /* mov ecx, 0x2000 (user ESP) */
         0xba, 0x00, 0x13, 0x00, 0x00, /* mov edx, 0x1300 (user EIP) */
         0x0f, 0x35,                   /* sysexit */
     };
+    x86test_write(t, SYS_CODE, prog, sizeof prog);
+    x86test_write(t, 0x1300, user, len);
+    return t;
+}
+
+/* SYSEXIT to ring 3, read CS there, SYSENTER back to ring 0. */
+Test(x86_system, sysenter_sysexit)
+{
     static const uint8_t user[] = {
         0x8c, 0xc8, /* mov eax, cs */
         0x89, 0xe3, /* mov ebx, esp */
         0x0f, 0x34, /* sysenter */
     };
-    const uint8_t hlt = 0xf4;
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    sys_load(m, 0x1300, user, sizeof user);
-    sys_load(m, 0x1400, &hlt, 1);
-    sys_run(m);
+    X86Test *t = sys_to_ring3(user, sizeof user);
+    X86CPU *cpu = t->cpu;
+    cpu->sysenter_esp = 0x7000;
+    cpu->sysenter_eip = 0x1400;
+    x86test_write(t, 0x1400, "\xf4", 1);
+    x86test_run(t);
     cr_assert_eq((uint32_t)cpu->regs[X86_EAX], 0x1b);
     cr_assert_eq((uint32_t)cpu->regs[X86_EBX], 0x2000);
     cr_assert_eq(cpu->segs[X86_SEG_CS].selector, 0x08);
@@ -655,33 +564,24 @@ Test(x86_system, sysenter_sysexit)
     cr_assert_eq(x86_cpl(cpu), 0);
     cr_assert_eq((uint32_t)cpu->regs[X86_ESP], 0x7000);
     cr_assert_eq(x86_get_eip(cpu), 0x1401);
-    machine_destroy(m);
+    x86test_free(t);
 }
 
 /* Privileged instructions at CPL 3 are #GP(0): HLT would otherwise stop
  * the run, CLI without IOPL. */
 Test(x86_system, privileged_at_cpl3)
 {
-    Machine *m = sys_machine();
-    sys_flat32(m);
-    X86CPU *cpu = sys_cpu(m);
-    cpu->sysenter_cs = 0x08;
-    static const uint8_t prog[] = {
-        0xb9, 0x00, 0x20, 0x00, 0x00, /* mov ecx, 0x2000 */
-        0xba, 0x00, 0x13, 0x00, 0x00, /* mov edx, 0x1300 */
-        0x0f, 0x35,                   /* sysexit */
-    };
     static const uint8_t user[] = {0xfa}; /* cli */
-    sys_load(m, SYS_CODE, prog, sizeof prog);
-    sys_load(m, 0x1300, user, sizeof user);
+    X86Test *t = sys_to_ring3(user, sizeof user);
+    X86CPU *cpu = t->cpu;
     /* The #GP goes to ring 0 through the TSS's ESP0/SS0. */
     uint8_t ring0_stack[8] = {0x00, 0x90, 0, 0, 0x10, 0, 0, 0}; /* ESP0 0x9000, SS0 0x10 */
-    poke(m, SYS_TSS + 4, ring0_stack, 8);
+    x86test_write(t, SYS_TSS + 4, ring0_stack, 8);
     cpu->tr =
         (X86Segment){.base = SYS_TSS, .limit = 0x88, .selector = SEL_TSS, .attr = X86_SEGA_P | 11};
-    sys_run(m);
+    x86test_run(t);
     cr_assert_eq(x86_get_eip(cpu), SYS_GP_HANDLER + 1);
-    cr_assert_eq(peek(m, (uint32_t)cpu->regs[X86_ESP] + 4, 4), 0x1300, "faulting EIP");
-    cr_assert_eq(peek(m, (uint32_t)cpu->regs[X86_ESP] + 8, 4), 0x1b, "CS");
-    machine_destroy(m);
+    cr_assert_eq(x86test_read32(t, (uint32_t)cpu->regs[X86_ESP] + 4), 0x1300, "faulting EIP");
+    cr_assert_eq(x86test_read32(t, (uint32_t)cpu->regs[X86_ESP] + 8), 0x1b, "CS");
+    x86test_free(t);
 }

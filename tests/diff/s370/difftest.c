@@ -18,21 +18,14 @@
  * Operation (KNOWN.md) count as known.  Exit status 0 when nothing
  * differs, 1 when something does or a run failed, 2 on bad usage.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "../common/driver.h"
+#include "../common/proc.h"
 #include "known.h"
 #include "layout.h"
 
@@ -47,21 +40,17 @@
 #endif
 
 enum {
-    RUN_TIMEOUT_S = 120,
-    SHOW_FULL = 20,            /* differences printed in full; then one line each */
     HERCULES_R_CHUNK = 0x3e00, /* Hercules' "r" shows at most 999 lines of 16 bytes */
 };
 
 typedef struct Options {
-    unsigned long first_seed, seeds, n;
-    const char *accel, *workdir, *doppel, *diffgen, *mkdeck, *hercules;
-    bool keep, verbose, quiet, stats, bc_seeds;
-    const char *exclude[16]; /* -X: mnemonics whose sequences are not compared */
-    unsigned nexclude;
+    DiffOptions c;
+    const char *mkdeck, *hercules;
+    bool stats, bc_seeds;
 } Options;
 
 typedef struct Totals {
-    unsigned long sequences, identical, known, differ, excluded, failed_runs, shown;
+    DiffTotals d;
     unsigned long completed, interrupted;
     unsigned long pic[256];
     struct {
@@ -70,24 +59,7 @@ typedef struct Totals {
         unsigned long count;
     } by_insn[256];
     unsigned n_by_insn;
-    struct {
-        const DiffKnown *rule;
-        unsigned long count;
-    } by_rule[16];
-    unsigned n_by_rule;
 } Totals;
-
-static void count_known(Totals *t, const DiffKnown *k)
-{
-    for (unsigned i = 0; i < t->n_by_rule; i++) {
-        if (t->by_rule[i].rule == k) {
-            t->by_rule[i].count++;
-            return;
-        }
-    }
-    if (t->n_by_rule < sizeof t->by_rule / sizeof t->by_rule[0])
-        t->by_rule[t->n_by_rule].rule = k, t->by_rule[t->n_by_rule++].count = 1;
-}
 
 /* Count an interruption under its instruction's mnemonic (for -S). */
 static void count_interruption(Totals *t, const DiffIns *in, unsigned code)
@@ -106,114 +78,8 @@ static void count_interruption(Totals *t, const DiffIns *in, unsigned code)
     t->by_insn[t->n_by_insn++].count = 1;
 }
 
-/* ---------------------------------------------------------------- */
-/* Processes.                                                        */
-
 /* Extra Hercules runs when its display of the results comes out cut. */
 #define HERCULES_RETRIES 2
-
-typedef struct Child {
-    pid_t pid;
-    int status; /* exit status, or -1: killed, timed out or not started */
-} Child;
-
-/* Start argv with stdout to out and stderr to err (NULL: /dev/null), in
- * dir, with the extra environment variable env ("NAME=value" or NULL). */
-static Child spawn(char *const argv[], const char *out, const char *err, const char *dir,
-                   const char *env)
-{
-    Child c = {-1, -1};
-    pid_t pid = fork();
-    if (pid < 0) return c;
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int o = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || o < 0 || e < 0) _exit(127);
-        dup2(in, 0), dup2(o, 1), dup2(e, 2);
-        if (dir && chdir(dir) != 0) _exit(127);
-        if (env) putenv((char *)env);
-        setpgid(0, 0); /* so a timeout can stop the whole emulator */
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    c.pid = pid;
-    return c;
-}
-
-/* Wait for every child; kill (by its own process group) whichever is
- * still running after the timeout. */
-static void wait_all(Child *c, unsigned n, unsigned timeout_s)
-{
-    struct timespec start, now, tick = {0, 5 * 1000 * 1000};
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    unsigned left = 0;
-    for (unsigned i = 0; i < n; i++)
-        left += c[i].pid > 0;
-    while (left) {
-        for (unsigned i = 0; i < n; i++) {
-            if (c[i].pid <= 0) continue;
-            int st;
-            pid_t r = waitpid(c[i].pid, &st, WNOHANG);
-            if (r == c[i].pid || (r < 0 && errno != EINTR)) {
-                c[i].status = r == c[i].pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-                c[i].pid = 0;
-                left--;
-            }
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (left && now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
-            for (unsigned i = 0; i < n; i++) {
-                if (c[i].pid <= 0) continue;
-                kill(-c[i].pid, SIGKILL);
-                kill(c[i].pid, SIGKILL);
-                waitpid(c[i].pid, NULL, 0);
-                c[i].pid = 0, c[i].status = -1;
-                left--;
-            }
-        }
-        if (left) nanosleep(&tick, NULL);
-    }
-}
-
-static int run(char *const argv[], const char *out, const char *err)
-{
-    Child c = spawn(argv, out, err, NULL, NULL);
-    wait_all(&c, 1, RUN_TIMEOUT_S);
-    return c.status;
-}
-
-static bool write_file(const char *path, const char *fmt, ...)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return false;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    return fclose(f) == 0;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t k;
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *p = realloc(buf, 2 * cap + 1);
-            if (!p) break;
-            buf = p, cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
 
 /* ---------------------------------------------------------------- */
 /* The map written by s370-diffgen.                                  */
@@ -300,7 +166,7 @@ static void free_seqs(DiffSeq *seqs, unsigned long n)
 /* doppel's -dump-on-wait lines: "ADDR: XX XX ..." */
 static bool parse_doppel_dump(const char *path, uint8_t *out, size_t len)
 {
-    char *text = read_file(path, NULL);
+    char *text = diff_read_file(path, NULL);
     if (!text) return false;
     size_t got = 0;
     for (char *line = text; line && *line;) {
@@ -329,7 +195,7 @@ static bool parse_doppel_dump(const char *path, uint8_t *out, size_t len)
 /* Hercules' "r" display lines: "R:ADDRESS:K:KK=XXXXXXXX XXXXXXXX XXXXXXXX XXXXXXXX  text" */
 static bool parse_hercules_dump(const char *path, uint8_t *out, size_t len)
 {
-    char *text = read_file(path, NULL);
+    char *text = diff_read_file(path, NULL);
     if (!text) return false;
     size_t got = 0;
     for (char *line = text; line && *line;) {
@@ -364,7 +230,7 @@ static bool parse_hercules_dump(const char *path, uint8_t *out, size_t len)
 /* The disabled-wait PSW Hercules logged (HHCCP011I, then "PSW=..."). */
 static bool hercules_wait_psw(const char *log, char *psw, size_t n)
 {
-    char *text = read_file(log, NULL);
+    char *text = diff_read_file(log, NULL);
     if (!text) return false;
     char *p = strstr(text, "HHCCP011I CPU");
     p = p ? strstr(p, "PSW=") : NULL;
@@ -494,52 +360,46 @@ static bool excluded(const Options *o, const DiffSeq *s)
 {
     for (unsigned i = 0; i < s->nins; i++) {
         if (s->ins[i].role == 's') continue;
-        for (unsigned k = 0; k < o->nexclude; k++) {
-            size_t n = strlen(o->exclude[k]);
-            if (!strncmp(s->ins[i].text, o->exclude[k], n) && s->ins[i].text[n] == ' ') return true;
+        for (unsigned k = 0; k < o->c.nexclude; k++) {
+            size_t n = strlen(o->c.exclude[k]);
+            if (!strncmp(s->ins[i].text, o->c.exclude[k], n) && s->ins[i].text[n] == ' ')
+                return true;
         }
     }
     return false;
 }
 
+/* The files of a seed's directory. */
+enum { SF_BIN, SF_MAP, SF_DECK, SF_DOUT, SF_DERR, SF_HLOG, SF_CNF, SF_RC, SF_DUMPRC, SF_COUNT };
+static const char *const seed_files[SF_COUNT] = {
+    [SF_BIN] = "prog.bin",     [SF_MAP] = "prog.map",    [SF_DECK] = "prog.deck",
+    [SF_DOUT] = "doppel.out",  [SF_DERR] = "doppel.err", [SF_HLOG] = "hercules.log",
+    [SF_CNF] = "hercules.cnf", [SF_RC] = "hercules.rc",  [SF_DUMPRC] = "dump.rc",
+};
+
 static bool run_seed(const Options *o, unsigned long seed, Totals *t)
 {
-    char dir[512], bin[600], map[600], deck[600], dout[600], derr[600], hlog[600], cnf[600],
-        rc[600], dumprc[600];
-    snprintf(dir, sizeof dir, "%s/seed%lu", o->workdir, seed);
-    mkdir(dir, 0755);
-    snprintf(bin, sizeof bin, "%s/prog.bin", dir);
-    snprintf(map, sizeof map, "%s/prog.map", dir);
-    snprintf(deck, sizeof deck, "%s/prog.deck", dir);
-    snprintf(dout, sizeof dout, "%s/doppel.out", dir);
-    snprintf(derr, sizeof derr, "%s/doppel.err", dir);
-    snprintf(hlog, sizeof hlog, "%s/hercules.log", dir);
-    snprintf(cnf, sizeof cnf, "%s/hercules.cnf", dir);
-    snprintf(rc, sizeof rc, "%s/hercules.rc", dir);
-    snprintf(dumprc, sizeof dumprc, "%s/dump.rc", dir);
+    char dir[512], path[SF_COUNT][DIFF_PATH_MAX];
+    diff_seed_dir(&o->c, seed, dir, sizeof dir, seed_files, SF_COUNT, path);
 
     char seed_s[32], n_s[32], dump_arg[64];
     bool bc = o->bc_seeds && seed % 2 == 0; /* -B: even seeds run in BC mode */
     snprintf(seed_s, sizeof seed_s, "%lu", seed);
-    snprintf(n_s, sizeof n_s, "%lu", o->n);
-    size_t len = o->n * REC_SIZE;
+    snprintf(n_s, sizeof n_s, "%lu", o->c.n);
+    size_t len = o->c.n * REC_SIZE;
     snprintf(dump_arg, sizeof dump_arg, "%X:%zX", RES_ADDR, len);
 
-    char *gen[] = {(char *)o->diffgen, "-s", seed_s, "-n", n_s, "-o", bin, "-m", map,
-                   bc ? "-b" : NULL,   NULL};
-    if (run(gen, NULL, NULL) != 0) {
-        printf("seed %lu: %s failed\n", seed, o->diffgen);
+    char *gen[] = {
+        (char *)o->c.diffgen, "-s", seed_s, "-n", n_s, "-o", path[SF_BIN], "-m", path[SF_MAP],
+        bc ? "-b" : NULL,     NULL};
+    if (diff_run(gen, NULL, NULL, DIFF_RUN_TIMEOUT_S) != 0) {
+        printf("seed %lu: %s failed\n", seed, o->c.diffgen);
         return false;
     }
-    char *mk[] = {(char *)o->mkdeck,
-                  "-a",
-                  "400",
-                  "-p",
-                  bc ? "0000000000000000" : "0008000000000000",
-                  bin,
-                  deck,
-                  NULL};
-    if (run(mk, NULL, NULL) != 0) {
+    char *mk[] = {
+        (char *)o->mkdeck, "-a",          "400", "-p", bc ? "0000000000000000" : "0008000000000000",
+        path[SF_BIN],      path[SF_DECK], NULL};
+    if (diff_run(mk, NULL, NULL, DIFF_RUN_TIMEOUT_S) != 0) {
         printf("seed %lu: %s failed\n", seed, o->mkdeck);
         return false;
     }
@@ -548,72 +408,75 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
      * automatic operator runs dump.rc, which displays the results with
      * "r" (at most 999 lines a command) and quits.  (savecore would need
      * the CPU stopped first, and "stop" does not wait for that.) */
-    FILE *f = fopen(dumprc, "w");
+    FILE *f = fopen(path[SF_DUMPRC], "w");
     for (size_t off = 0; f && off < len; off += HERCULES_R_CHUNK)
         fprintf(f, "r %X.%zX\n", (unsigned)(RES_ADDR + off),
                 len - off < HERCULES_R_CHUNK ? len - off : (size_t)HERCULES_R_CHUNK);
     if (!f || fprintf(f, "quit\n") < 0 || fclose(f) != 0 ||
-        !write_file(cnf,
-                    "MAINSIZE 16\nARCHMODE S/370\nNUMCPU 1\nCNSLPORT 0\nOSTAILOR QUIET\n"
-                    "000C 3505 %s ebcdic eof\n",
-                    deck) ||
-        !write_file(rc, "hao tgt HHCCP011I\nhao cmd script %s\nipl 00C\n", dumprc)) {
+        !diff_write_file(path[SF_CNF],
+                         "MAINSIZE 16\nARCHMODE S/370\nNUMCPU 1\nCNSLPORT 0\nOSTAILOR QUIET\n"
+                         "000C 3505 %s ebcdic eof\n",
+                         path[SF_DECK]) ||
+        !diff_write_file(path[SF_RC], "hao tgt HHCCP011I\nhao cmd script %s\nipl 00C\n",
+                         path[SF_DUMPRC])) {
         printf("seed %lu: cannot write the Hercules files in %s\n", seed, dir);
         return false;
     }
     char env[700];
-    snprintf(env, sizeof env, "HERCULES_RC=%s", rc);
-    char *dop[] = {(char *)o->doppel, "-M",      "s370", "-accel",  (char *)o->accel,
-                   "-nographic",      "-serial", "null", "-kernel", deck,
-                   "-dump-on-wait",   dump_arg,  NULL};
-    char *herc_argv[] = {(char *)o->hercules, "-f", cnf, "-d", NULL};
-    Child c[2];
-    c[0] = spawn(dop, dout, derr, NULL, NULL);
-    c[1] = spawn(herc_argv, hlog, NULL, dir, env);
-    wait_all(c, 2, RUN_TIMEOUT_S);
+    snprintf(env, sizeof env, "HERCULES_RC=%s", path[SF_RC]);
+    char *dop[] = {(char *)o->c.doppel, "-M",      "s370", "-accel",  (char *)o->c.accel,
+                   "-nographic",        "-serial", "null", "-kernel", path[SF_DECK],
+                   "-dump-on-wait",     dump_arg,  NULL};
+    char *herc_argv[] = {(char *)o->hercules, "-f", path[SF_CNF], "-d", NULL};
+    DiffChild c[2];
+    c[0] = diff_spawn(dop, path[SF_DOUT], path[SF_DERR], NULL, NULL);
+    c[1] = diff_spawn(herc_argv, path[SF_HLOG], NULL, dir, env);
+    diff_wait_all(c, 2, DIFF_RUN_TIMEOUT_S);
 
     bool ok = true;
     if (c[0].status != DONE_CODE) {
-        printf("seed %lu: doppel ended with status %d (see %s)\n", seed, c[0].status, derr);
+        printf("seed %lu: doppel ended with status %d (see %s)\n", seed, c[0].status,
+               path[SF_DERR]);
         ok = false;
     }
     /* Hercules' logger can drop or split lines (the wait PSW, the end of
      * the display) when "quit" comes while the host is busy: run
      * Hercules alone again before giving up. */
     uint8_t *dres = calloc(1, len), *hres = calloc(1, len);
-    DiffSeq *seqs = calloc(o->n, sizeof *seqs);
+    DiffSeq *seqs = calloc(o->c.n, sizeof *seqs);
     char psw[32] = "";
-    int herc = hercules_results(hlog, bc, hres, len, psw, sizeof psw);
+    int herc = hercules_results(path[SF_HLOG], bc, hres, len, psw, sizeof psw);
     for (int retry = 0; herc != HERC_OK && retry < HERCULES_RETRIES; retry++) {
-        c[1] = spawn(herc_argv, hlog, NULL, dir, env);
-        wait_all(&c[1], 1, RUN_TIMEOUT_S);
-        herc = hercules_results(hlog, bc, hres, len, psw, sizeof psw);
+        c[1] = diff_spawn(herc_argv, path[SF_HLOG], NULL, dir, env);
+        diff_wait_all(&c[1], 1, DIFF_RUN_TIMEOUT_S);
+        herc = hercules_results(path[SF_HLOG], bc, hres, len, psw, sizeof psw);
     }
     if (herc == HERC_NO_WAIT) {
         printf("seed %lu: Hercules did not reach the final wait (PSW %s; see %s)\n", seed,
-               psw[0] ? psw : "none", hlog);
+               psw[0] ? psw : "none", path[SF_HLOG]);
         ok = false;
     }
-    if (ok && !parse_doppel_dump(dout, dres, len)) {
-        printf("seed %lu: doppel's dump is incomplete (%s)\n", seed, dout);
+    if (ok && !parse_doppel_dump(path[SF_DOUT], dres, len)) {
+        printf("seed %lu: doppel's dump is incomplete (%s)\n", seed, path[SF_DOUT]);
         ok = false;
     }
     if (ok && herc == HERC_CUT) {
-        printf("seed %lu: Hercules' display of the results is incomplete (%s)\n", seed, hlog);
+        printf("seed %lu: Hercules' display of the results is incomplete (%s)\n", seed,
+               path[SF_HLOG]);
         ok = false;
     }
-    if (ok && !parse_map(map, seqs, o->n)) {
-        printf("seed %lu: cannot read %s\n", seed, map);
+    if (ok && !parse_map(path[SF_MAP], seqs, o->c.n)) {
+        printf("seed %lu: cannot read %s\n", seed, path[SF_MAP]);
         ok = false;
     }
     if (!ok) {
-        t->failed_runs++;
-        free(dres), free(hres), free_seqs(seqs, o->n);
+        t->d.failed_runs++;
+        free(dres), free(hres), free_seqs(seqs, o->c.n);
         return false;
     }
 
-    unsigned long same = 0, known = 0, differ = 0, skipped = 0;
-    for (unsigned long i = 0; i < o->n; i++) {
+    DiffCounts n = {.sequences = o->c.n};
+    for (unsigned long i = 0; i < o->c.n; i++) {
         const uint8_t *d = dres + i * REC_SIZE, *h = hres + i * REC_SIZE;
         t->completed += h[REC_STATUS] == REC_COMPLETED;
         t->interrupted += h[REC_STATUS] == REC_INTERRUPTED;
@@ -623,24 +486,24 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
             count_interruption(t, diff_faulting_insn(&seqs[i], h), code);
         }
         if (!memcmp(d, h, REC_SIZE)) {
-            same++;
+            n.identical++;
             continue;
         }
         if (excluded(o, &seqs[i])) {
-            skipped++;
+            n.excluded++;
             continue;
         }
         const DiffKnown *k = diff_known_case(&seqs[i], d, h);
         if (k) {
-            known++;
-            count_known(t, k);
-            if (o->verbose)
+            n.known++;
+            diff_count_rule(&t->d, k, k->name);
+            if (o->c.verbose)
                 printf("seed %lu sequence %lu: known (%s), skipped\n", seed, i, k->name);
             continue;
         }
-        differ++;
-        if (o->quiet) continue;
-        if (t->shown++ < SHOW_FULL || o->verbose) {
+        n.differ++;
+        if (o->c.quiet) continue;
+        if (diff_show_full(&o->c, &t->d)) {
             printf("seed %lu sequence %lu (entry %08X) differs:\n", seed, i, seqs[i].entry);
             print_sequence(&seqs[i]);
             print_differences(&seqs[i], d, h);
@@ -650,14 +513,14 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
             printf("seed %lu sequence %lu differs (hercules: %s)\n", seed, i, a);
         }
     }
-    printf("seed %lu: %lu sequences, %lu identical, %lu known, %lu differ", seed, o->n, same, known,
-           differ);
-    if (skipped) printf(", %lu excluded", skipped);
+    char what[48];
+    snprintf(what, sizeof what, "seed %lu", seed);
+    diff_print_counts(&o->c, what, &n);
+    if (n.excluded) printf(", %lu excluded", n.excluded);
     printf("\n");
     fflush(stdout);
-    t->sequences += o->n, t->identical += same, t->known += known, t->differ += differ;
-    t->excluded += skipped;
-    free(dres), free(hres), free_seqs(seqs, o->n);
+    diff_add_counts(&t->d, &n);
+    free(dres), free(hres), free_seqs(seqs, o->c.n);
     return true;
 }
 
@@ -673,84 +536,43 @@ static int usage(void)
     return 2;
 }
 
-static void remove_tree(const char *dir, unsigned long first, unsigned long count)
+/* The options only s370-difftest has (DiffToolOption). */
+static int s370_option(void *tool, const char *a, const char *v)
 {
-    static const char *const files[] = {"prog.bin",     "prog.map",    "prog.deck",
-                                        "doppel.out",   "doppel.err",  "hercules.log",
-                                        "hercules.cnf", "hercules.rc", "dump.rc"};
-    char p[700];
-    for (unsigned long s = first; s < first + count; s++) {
-        for (unsigned i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(p, sizeof p, "%s/seed%lu/%s", dir, s, files[i]);
-            unlink(p);
-        }
-        snprintf(p, sizeof p, "%s/seed%lu", dir, s);
-        rmdir(p);
+    Options *o = tool;
+    if (!strcmp(a, "-S")) {
+        o->stats = true;
+        return 1;
     }
-    rmdir(dir);
+    if (!strcmp(a, "-B")) {
+        o->bc_seeds = true;
+        return 1;
+    }
+    const char **value = !strcmp(a, "--mkdeck")     ? &o->mkdeck
+                         : !strcmp(a, "--hercules") ? &o->hercules
+                                                    : NULL;
+    if (!value || !v) return 0;
+    *value = v;
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
-    Options o = {.first_seed = 1,
-                 .seeds = 4,
-                 .n = 1000,
-                 .accel = "interp",
-                 .doppel = DEFAULT_DOPPEL,
-                 .diffgen = DEFAULT_DIFFGEN,
+    Options o = {.c = {.tool = "s370-difftest",
+                       .first_seed = 1,
+                       .seeds = 4,
+                       .n = 1000,
+                       .accel = "interp",
+                       .doppel = DEFAULT_DOPPEL,
+                       .diffgen = DEFAULT_DIFFGEN},
                  .mkdeck = DEFAULT_MKDECK,
                  .hercules = "hercules"};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-K"))
-            o.keep = true;
-        else if (!strcmp(a, "-v"))
-            o.verbose = true;
-        else if (!strcmp(a, "-q"))
-            o.quiet = true;
-        else if (!strcmp(a, "-S"))
-            o.stats = true;
-        else if (!strcmp(a, "-B"))
-            o.bc_seeds = true;
-        else if (!v)
-            return usage();
-        else if (i++, !strcmp(a, "-s"))
-            o.first_seed = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-k"))
-            o.seeds = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-n"))
-            o.n = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-a"))
-            o.accel = v;
-        else if (!strcmp(a, "-w"))
-            o.workdir = v;
-        else if (!strcmp(a, "--doppel"))
-            o.doppel = v;
-        else if (!strcmp(a, "--diffgen"))
-            o.diffgen = v;
-        else if (!strcmp(a, "--mkdeck"))
-            o.mkdeck = v;
-        else if (!strcmp(a, "--hercules"))
-            o.hercules = v;
-        else if (!strcmp(a, "-X") && o.nexclude < sizeof o.exclude / sizeof o.exclude[0])
-            o.exclude[o.nexclude++] = v;
-        else
-            return usage();
-    }
-    if (o.n == 0 || o.n * REC_SIZE > 0x7ff000) return usage();
-    char tmpl[] = "/tmp/s370-difftest.XXXXXX";
-    bool made = false;
-    if (!o.workdir) {
-        if (!mkdtemp(tmpl)) {
-            perror("s370-difftest: mkdtemp");
-            return 1;
-        }
-        o.workdir = tmpl, made = true;
-    } else {
-        mkdir(o.workdir, 0755);
-    }
+    if (!diff_parse_args(&o.c, argc, argv, s370_option, &o) || o.c.n == 0 ||
+        o.c.n * REC_SIZE > 0x7ff000)
+        return usage();
+    if (!diff_workdir_open(&o.c)) return 1;
     Totals t = {0};
-    for (unsigned long s = o.first_seed; s < o.first_seed + o.seeds; s++)
+    for (unsigned long s = o.c.first_seed; s < o.c.first_seed + o.c.seeds; s++)
         run_seed(&o, s, &t);
     if (o.stats) {
         printf("Hercules: %lu completed, %lu interrupted:", t.completed, t.interrupted);
@@ -762,16 +584,5 @@ int main(int argc, char **argv)
                    t.by_insn[i].count);
         printf("\n");
     }
-    for (unsigned i = 0; i < t.n_by_rule; i++)
-        printf("known: %lu x %s (KNOWN.md)\n", t.by_rule[i].count, t.by_rule[i].rule->name);
-    printf("s370-difftest: %lu sequences, %lu identical, %lu known, %lu differ", t.sequences,
-           t.identical, t.known, t.differ);
-    if (t.excluded) printf(", %lu excluded (-X)", t.excluded);
-    if (t.failed_runs) printf(", %lu runs failed", t.failed_runs);
-    printf("\n");
-    if (made && !o.keep && !t.differ && !t.failed_runs)
-        remove_tree(o.workdir, o.first_seed, o.seeds);
-    else if (made)
-        printf("s370-difftest: files kept in %s\n", o.workdir);
-    return t.differ || t.failed_runs ? 1 : 0;
+    return diff_finish(&o.c, &t.d, seed_files, SF_COUNT);
 }

@@ -17,18 +17,12 @@
  * Exit status 0 when nothing differs and every run finished, 1 otherwise,
  * 2 on bad usage.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "../common/driver.h"
+#include "../common/proc.h"
 #include "diff.h"
 
 #ifndef DEFAULT_DOPPEL
@@ -38,130 +32,10 @@
 #define DEFAULT_DIFFGEN "x86-diffgen"
 #endif
 
-enum {
-    RUN_TIMEOUT_S = 120,
-    SHOW_FULL = 20, /* differing sequences printed in full; then one line each */
-};
-
 typedef struct Options {
-    unsigned long first_seed, seeds, n;
-    const char *insns, *cat, *accel, *workdir, *doppel, *diffgen, *qemu;
-    bool keep, verbose, quiet;
-    const char *exclude[16];
-    unsigned nexclude;
+    DiffOptions c;
+    const char *insns, *cat, *qemu;
 } Options;
-
-typedef struct Totals {
-    unsigned long sequences, identical, known, undefined, differ, excluded, failed_runs, shown;
-    struct {
-        const Known *rule;
-        unsigned long count;
-    } by_rule[16];
-    unsigned n_by_rule;
-} Totals;
-
-/* ---------------------------------------------------------------- */
-/* Processes.                                                        */
-
-typedef struct Child {
-    pid_t pid;
-    int status;     /* exit status, or -1 */
-    bool timed_out; /* killed after RUN_TIMEOUT_S */
-    int signal;     /* the signal that ended it, or 0 */
-} Child;
-
-static Child spawn(char *const argv[], const char *out, const char *err)
-{
-    Child c = {-1, -1, false, 0};
-    pid_t pid = fork();
-    if (pid < 0) return c;
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int o = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || o < 0 || e < 0) _exit(127);
-        dup2(in, 0), dup2(o, 1), dup2(e, 2);
-        setpgid(0, 0); /* so a timeout stops the whole emulator */
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    c.pid = pid;
-    return c;
-}
-
-/* Wait for every child; kill (by process group) what still runs after
- * the timeout. */
-static void wait_all(Child *c, unsigned n, unsigned timeout_s)
-{
-    struct timespec start, now, tick = {0, 5 * 1000 * 1000};
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    unsigned left = 0;
-    for (unsigned i = 0; i < n; i++)
-        left += c[i].pid > 0;
-    while (left) {
-        for (unsigned i = 0; i < n; i++) {
-            if (c[i].pid <= 0) continue;
-            int st;
-            pid_t r = waitpid(c[i].pid, &st, WNOHANG);
-            if (r == c[i].pid || (r < 0 && errno != EINTR)) {
-                c[i].status = r == c[i].pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-                c[i].signal = r == c[i].pid && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-                c[i].pid = 0;
-                left--;
-            }
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (left && now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
-            for (unsigned i = 0; i < n; i++) {
-                if (c[i].pid <= 0) continue;
-                kill(-c[i].pid, SIGKILL);
-                kill(c[i].pid, SIGKILL);
-                waitpid(c[i].pid, NULL, 0);
-                c[i].pid = 0, c[i].status = -1, c[i].timed_out = true;
-                left--;
-            }
-        }
-        if (left) nanosleep(&tick, NULL);
-    }
-}
-
-static int run(char *const argv[], const char *out, const char *err)
-{
-    Child c = spawn(argv, out, err);
-    wait_all(&c, 1, RUN_TIMEOUT_S);
-    return c.status;
-}
-
-/* "exit status 3", "killed by signal 11", "timed out after 120 s". */
-static const char *describe_exit(const Child *c, char *buf, size_t n)
-{
-    if (c->timed_out)
-        snprintf(buf, n, "timed out after %d s", RUN_TIMEOUT_S);
-    else if (c->signal)
-        snprintf(buf, n, "killed by signal %d", c->signal);
-    else
-        snprintf(buf, n, "exit status %d", c->status);
-    return buf;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap + 1);
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *p = realloc(buf, 2 * cap + 1);
-            if (!p) break;
-            buf = p, cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) buf[n] = '\0';
-    return buf;
-}
 
 /* ---------------------------------------------------------------- */
 /* Parsing.                                                          */
@@ -180,7 +54,7 @@ static bool hex_bytes(const char *p, uint8_t *out, unsigned n)
 
 static bool parse_map(const char *path, MapSeq *seqs, unsigned long n)
 {
-    char *text = read_text(path);
+    char *text = diff_read_file(path, NULL);
     if (!text) return false;
     MapSeq *cur = NULL;
     for (char *line = text; line && *line;) {
@@ -240,7 +114,7 @@ static bool parse_map(const char *path, MapSeq *seqs, unsigned long n)
 /* The "@" lines of a serial log (README.md "Dump format"). */
 static void parse_dump(const char *path, Dump *d, unsigned long n)
 {
-    char *text = read_text(path);
+    char *text = diff_read_file(path, NULL);
     Dump *cur = NULL;
     for (char *line = text; line && *line;) {
         char *nl = strchr(line, '\n');
@@ -514,20 +388,9 @@ static void print_differences(const MapSeq *s, const Dump *d, const Dump *q, con
 
 static bool excluded(const Options *o, const MapSeq *s)
 {
-    for (unsigned k = 0; k < o->nexclude; k++)
-        if (seq_has_insn(s, o->exclude[k])) return true;
+    for (unsigned k = 0; k < o->c.nexclude; k++)
+        if (seq_has_insn(s, o->c.exclude[k])) return true;
     return false;
-}
-
-static void count_rule(Totals *t, const Known *k)
-{
-    for (unsigned i = 0; i < t->n_by_rule; i++)
-        if (t->by_rule[i].rule == k) {
-            t->by_rule[i].count++;
-            return;
-        }
-    if (t->n_by_rule < sizeof t->by_rule / sizeof t->by_rule[0])
-        t->by_rule[t->n_by_rule].rule = k, t->by_rule[t->n_by_rule++].count = 1;
 }
 
 /* Where a run's dump stops: the first sequence it did not finish. */
@@ -538,37 +401,38 @@ static unsigned long first_missing(const Dump *d, unsigned long n)
     return n;
 }
 
-static bool run_seed(const Options *o, unsigned long seed, Totals *t)
+/* The files of a seed's directory. */
+enum { SF_ASM, SF_MAP, SF_OBJ, SF_ELF, SF_DOUT, SF_DERR, SF_QOUT, SF_QERR, SF_BUILD_ERR, SF_COUNT };
+static const char *const seed_files[SF_COUNT] = {
+    [SF_ASM] = "prog.asm",  [SF_MAP] = "prog.map",    [SF_OBJ] = "prog.o",
+    [SF_ELF] = "prog.elf",  [SF_DOUT] = "doppel.out", [SF_DERR] = "doppel.err",
+    [SF_QOUT] = "qemu.out", [SF_QERR] = "qemu.err",   [SF_BUILD_ERR] = "build.err",
+};
+
+static bool run_seed(const Options *o, unsigned long seed, DiffTotals *t)
 {
-    char dir[512], asmf[600], map[600], obj[600], elf[600], dout[600], derr[600], qout[600],
-        qerr[600], nerr[600];
-    snprintf(dir, sizeof dir, "%s/seed%lu", o->workdir, seed);
-    mkdir(dir, 0755);
-    snprintf(asmf, sizeof asmf, "%s/prog.asm", dir);
-    snprintf(map, sizeof map, "%s/prog.map", dir);
-    snprintf(obj, sizeof obj, "%s/prog.o", dir);
-    snprintf(elf, sizeof elf, "%s/prog.elf", dir);
-    snprintf(dout, sizeof dout, "%s/doppel.out", dir);
-    snprintf(derr, sizeof derr, "%s/doppel.err", dir);
-    snprintf(qout, sizeof qout, "%s/qemu.out", dir);
-    snprintf(qerr, sizeof qerr, "%s/qemu.err", dir);
-    snprintf(nerr, sizeof nerr, "%s/build.err", dir);
+    char dir[512], path[SF_COUNT][DIFF_PATH_MAX];
+    diff_seed_dir(&o->c, seed, dir, sizeof dir, seed_files, SF_COUNT, path);
 
     char seed_s[32], n_s[32];
     snprintf(seed_s, sizeof seed_s, "%lu", seed);
-    snprintf(n_s, sizeof n_s, "%lu", o->n);
-    char *gen[] = {(char *)o->diffgen, "-s", seed_s, "-n", n_s, "-i", (char *)o->insns, "-c",
-                   (char *)o->cat,     "-o", asmf,   "-m", map, NULL};
-    char *nasm[] = {"nasm", "-f", "elf32", asmf, "-o", obj, NULL};
-    char *ld[] = {"ld", "-m", "elf_i386", "-Ttext=0x100000", obj, "-o", elf, NULL};
-    if (run(gen, NULL, nerr) != 0 || run(nasm, NULL, nerr) != 0 || run(ld, NULL, nerr) != 0) {
-        printf("seed %lu: building the program failed (see %s)\n", seed, nerr);
+    snprintf(n_s, sizeof n_s, "%lu", o->c.n);
+    char *gen[] = {(char *)o->c.diffgen, "-s", seed_s,         "-n", n_s,          "-i",
+                   (char *)o->insns,     "-c", (char *)o->cat, "-o", path[SF_ASM], "-m",
+                   path[SF_MAP],         NULL};
+    char *nasm[] = {"nasm", "-f", "elf32", path[SF_ASM], "-o", path[SF_OBJ], NULL};
+    char *ld[] = {"ld",         "-m", "elf_i386",   "-Ttext=0x100000",
+                  path[SF_OBJ], "-o", path[SF_ELF], NULL};
+    if (diff_run(gen, NULL, path[SF_BUILD_ERR], DIFF_RUN_TIMEOUT_S) != 0 ||
+        diff_run(nasm, NULL, path[SF_BUILD_ERR], DIFF_RUN_TIMEOUT_S) != 0 ||
+        diff_run(ld, NULL, path[SF_BUILD_ERR], DIFF_RUN_TIMEOUT_S) != 0) {
+        printf("seed %lu: building the program failed (see %s)\n", seed, path[SF_BUILD_ERR]);
         t->failed_runs++;
         return false;
     }
 
-    char *dop[] = {(char *)o->doppel, "-M",      "pc", "-accel", (char *)o->accel,
-                   "-nographic",      "-kernel", elf,  NULL};
+    char *dop[] = {(char *)o->c.doppel, "-M",      "pc",         "-accel", (char *)o->c.accel,
+                   "-nographic",        "-kernel", path[SF_ELF], NULL};
     char *qemu[] = {(char *)o->qemu,
                     "-M",
                     "pc",
@@ -584,66 +448,68 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
                     "-device",
                     "isa-debug-exit,iobase=0xf4,iosize=4",
                     "-kernel",
-                    elf,
+                    path[SF_ELF],
                     NULL};
-    Child c[2];
-    c[0] = spawn(dop, dout, derr);
-    c[1] = spawn(qemu, qout, qerr);
-    wait_all(c, 2, RUN_TIMEOUT_S);
+    DiffChild c[2];
+    c[0] = diff_spawn(dop, path[SF_DOUT], path[SF_DERR], NULL, NULL);
+    c[1] = diff_spawn(qemu, path[SF_QOUT], path[SF_QERR], NULL, NULL);
+    diff_wait_all(c, 2, DIFF_RUN_TIMEOUT_S);
 
-    Dump *dd = calloc(o->n, sizeof *dd), *qd = calloc(o->n, sizeof *qd);
-    MapSeq *seqs = calloc(o->n, sizeof *seqs);
-    if (!dd || !qd || !seqs || !parse_map(map, seqs, o->n)) {
-        printf("seed %lu: cannot read %s\n", seed, map);
+    Dump *dd = calloc(o->c.n, sizeof *dd), *qd = calloc(o->c.n, sizeof *qd);
+    MapSeq *seqs = calloc(o->c.n, sizeof *seqs);
+    if (!dd || !qd || !seqs || !parse_map(path[SF_MAP], seqs, o->c.n)) {
+        printf("seed %lu: cannot read %s\n", seed, path[SF_MAP]);
         free(dd), free(qd), free(seqs);
         t->failed_runs++;
         return false;
     }
-    parse_dump(dout, dd, o->n);
-    parse_dump(qout, qd, o->n);
+    parse_dump(path[SF_DOUT], dd, o->c.n);
+    parse_dump(path[SF_QOUT], qd, o->c.n);
     char why[64];
     bool ok = true;
     /* The program ends with isa-debug-exit 0: status 1 on both. */
-    unsigned long qmiss = first_missing(qd, o->n), dmiss = first_missing(dd, o->n);
-    if (c[1].status != 1 || qmiss < o->n) {
+    unsigned long qmiss = first_missing(qd, o->c.n), dmiss = first_missing(dd, o->c.n);
+    if (c[1].status != 1 || qmiss < o->c.n) {
         printf("seed %lu: qemu did not run the program to the end (%s, sequence %lu; see %s)\n",
-               seed, describe_exit(&c[1], why, sizeof why), qmiss, qerr);
+               seed, diff_describe_exit(&c[1], DIFF_RUN_TIMEOUT_S, why, sizeof why), qmiss,
+               path[SF_QERR]);
         ok = false;
     }
-    if (c[0].status != 1 || dmiss < o->n) {
+    if (c[0].status != 1 || dmiss < o->c.n) {
         printf("seed %lu: doppel %s, its dump stops at sequence %lu of %lu (see %s)\n", seed,
-               describe_exit(&c[0], why, sizeof why), dmiss, o->n, derr);
+               diff_describe_exit(&c[0], DIFF_RUN_TIMEOUT_S, why, sizeof why), dmiss, o->c.n,
+               path[SF_DERR]);
         ok = false;
     }
 
-    unsigned long same = 0, known = 0, undef = 0, differ = 0, skipped = 0, compared = 0;
+    DiffCounts n = {0};
     unsigned long limit = qmiss; /* only what QEMU finished can be judged */
     for (unsigned long i = 0; i < limit; i++) {
         /* A doppel crash: one report for the sequence it stopped in. */
         if (!dd[i].present && i > dmiss) break;
-        compared++;
+        n.sequences++;
         if (excluded(o, &seqs[i])) {
-            skipped++;
+            n.excluded++;
             continue;
         }
         Comparison cmp;
         compare(&seqs[i], &dd[i], &qd[i], &cmp);
         if (cmp.v == V_SAME) {
-            same++;
+            n.identical++;
             continue;
         }
-        if (cmp.v == V_UNDEFINED) undef++;
+        if (cmp.v == V_UNDEFINED) n.undefined++;
         if (cmp.v == V_KNOWN) {
-            known++;
+            n.known++;
             for (unsigned k = 0; k < cmp.n; k++)
                 if (cmp.d[k].rule) {
-                    count_rule(t, cmp.d[k].rule);
+                    diff_count_rule(t, cmp.d[k].rule, cmp.d[k].rule->name);
                     break;
                 }
         }
-        if (cmp.v == V_DIFFER) differ++;
-        if (o->quiet || (cmp.v != V_DIFFER && !o->verbose)) continue;
-        if (t->shown++ < SHOW_FULL || o->verbose) {
+        if (cmp.v == V_DIFFER) n.differ++;
+        if (o->c.quiet || (cmp.v != V_DIFFER && !o->c.verbose)) continue;
+        if (diff_show_full(&o->c, t)) {
             printf("seed %lu sequence %lu (%s) %s:\n", seed, i, seqs[i].cat,
                    cmp.v == V_DIFFER  ? "differs"
                    : cmp.v == V_KNOWN ? "known"
@@ -654,16 +520,16 @@ static bool run_seed(const Options *o, unsigned long seed, Totals *t)
             printf("seed %lu sequence %lu (%s) differs (%u fields)\n", seed, i, seqs[i].cat, cmp.n);
         }
     }
-    printf("seed %lu: %lu sequences, %lu identical, %lu known, %lu undefined, %lu differ", seed,
-           compared, same, known, undef, differ);
-    if (skipped) printf(", %lu excluded", skipped);
-    if (compared < o->n) printf(", %lu not compared", o->n - compared);
+    char what[48];
+    snprintf(what, sizeof what, "seed %lu", seed);
+    diff_print_counts(&o->c, what, &n);
+    if (n.excluded) printf(", %lu excluded", n.excluded);
+    if (n.sequences < o->c.n) printf(", %lu not compared", o->c.n - n.sequences);
     printf("\n");
     fflush(stdout);
-    t->sequences += compared, t->identical += same, t->known += known, t->undefined += undef;
-    t->differ += differ, t->excluded += skipped;
+    diff_add_counts(t, &n);
     if (!ok) t->failed_runs++;
-    for (unsigned long i = 0; i < o->n; i++)
+    for (unsigned long i = 0; i < o->c.n; i++)
         free(seqs[i].lines);
     free(dd), free(qd), free(seqs);
     return ok;
@@ -680,94 +546,37 @@ static int usage(void)
     return 2;
 }
 
-static void remove_tree(const char *dir, unsigned long first, unsigned long count)
+/* The options only x86-difftest has (DiffToolOption). */
+static int x86_option(void *tool, const char *a, const char *v)
 {
-    static const char *const files[] = {"prog.asm", "prog.map",   "prog.o",
-                                        "prog.elf", "doppel.out", "doppel.err",
-                                        "qemu.out", "qemu.err",   "build.err"};
-    char p[700];
-    for (unsigned long s = first; s < first + count; s++) {
-        for (unsigned i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(p, sizeof p, "%s/seed%lu/%s", dir, s, files[i]);
-            unlink(p);
-        }
-        snprintf(p, sizeof p, "%s/seed%lu", dir, s);
-        rmdir(p);
-    }
-    rmdir(dir);
+    Options *o = tool;
+    const char **value = !strcmp(a, "-i")       ? &o->insns
+                         : !strcmp(a, "-c")     ? &o->cat
+                         : !strcmp(a, "--qemu") ? &o->qemu
+                                                : NULL;
+    if (!value || !v) return 0;
+    *value = v;
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
-    Options o = {.first_seed = 1,
-                 .seeds = 4,
-                 .n = 500,
+    Options o = {.c = {.tool = "x86-difftest",
+                       .has_undefined = true,
+                       .first_seed = 1,
+                       .seeds = 4,
+                       .n = 500,
+                       .accel = "interp",
+                       .doppel = DEFAULT_DOPPEL,
+                       .diffgen = DEFAULT_DIFFGEN},
                  .insns = "4-12",
                  .cat = "mixed",
-                 .accel = "interp",
-                 .doppel = DEFAULT_DOPPEL,
-                 .diffgen = DEFAULT_DIFFGEN,
                  .qemu = "qemu-system-i386"};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-K"))
-            o.keep = true;
-        else if (!strcmp(a, "-v"))
-            o.verbose = true;
-        else if (!strcmp(a, "-q"))
-            o.quiet = true;
-        else if (!v)
-            return usage();
-        else if (i++, !strcmp(a, "-s"))
-            o.first_seed = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-k"))
-            o.seeds = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-n"))
-            o.n = strtoul(v, NULL, 0);
-        else if (!strcmp(a, "-i"))
-            o.insns = v;
-        else if (!strcmp(a, "-c"))
-            o.cat = v;
-        else if (!strcmp(a, "-a"))
-            o.accel = v;
-        else if (!strcmp(a, "-w"))
-            o.workdir = v;
-        else if (!strcmp(a, "--doppel"))
-            o.doppel = v;
-        else if (!strcmp(a, "--diffgen"))
-            o.diffgen = v;
-        else if (!strcmp(a, "--qemu"))
-            o.qemu = v;
-        else if (!strcmp(a, "-X") && o.nexclude < sizeof o.exclude / sizeof o.exclude[0])
-            o.exclude[o.nexclude++] = v;
-        else
-            return usage();
-    }
-    if (o.n == 0 || o.n > 100000) return usage();
-    char tmpl[] = "/tmp/x86-difftest.XXXXXX";
-    bool made = false;
-    if (!o.workdir) {
-        if (!mkdtemp(tmpl)) {
-            perror("x86-difftest: mkdtemp");
-            return 1;
-        }
-        o.workdir = tmpl, made = true;
-    } else {
-        mkdir(o.workdir, 0755);
-    }
-    Totals t = {0};
-    for (unsigned long s = o.first_seed; s < o.first_seed + o.seeds; s++)
+    if (!diff_parse_args(&o.c, argc, argv, x86_option, &o) || o.c.n == 0 || o.c.n > 100000)
+        return usage();
+    if (!diff_workdir_open(&o.c)) return 1;
+    DiffTotals t = {0};
+    for (unsigned long s = o.c.first_seed; s < o.c.first_seed + o.c.seeds; s++)
         run_seed(&o, s, &t);
-    for (unsigned i = 0; i < t.n_by_rule; i++)
-        printf("known: %lu x %s (KNOWN.md)\n", t.by_rule[i].count, t.by_rule[i].rule->name);
-    printf("x86-difftest: %lu sequences, %lu identical, %lu known, %lu undefined, %lu differ",
-           t.sequences, t.identical, t.known, t.undefined, t.differ);
-    if (t.excluded) printf(", %lu excluded (-X)", t.excluded);
-    if (t.failed_runs) printf(", %lu runs failed", t.failed_runs);
-    printf("\n");
-    if (made && !o.keep && !t.differ && !t.failed_runs)
-        remove_tree(o.workdir, o.first_seed, o.seeds);
-    else if (made)
-        printf("x86-difftest: files kept in %s\n", o.workdir);
-    return t.differ || t.failed_runs ? 1 : 0;
+    return diff_finish(&o.c, &t, seed_files, SF_COUNT);
 }
