@@ -170,7 +170,9 @@ enum {
 /* x87 register: 80-bit extended value in a 16-byte slot (bytes 0-9,
  * little-endian: 64-bit significand then sign/exponent). */
 typedef struct X86Float80 {
-    uint8_t bytes[16];
+    /* Aligned: MMX registers are its low 8 bytes, accessed as one
+     * 64-bit ld_env/st_env. */
+    _Alignas(16) uint8_t bytes[16];
 } X86Float80;
 
 typedef union X86Xmm {
