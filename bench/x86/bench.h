@@ -32,7 +32,8 @@ static void serial_putc(char c)
 
 static void serial_puts(const char *s)
 {
-    while (*s) serial_putc(*s++);
+    while (*s)
+        serial_putc(*s++);
 }
 
 static void print_checksum(const char *name, uint32_t sum)
@@ -40,7 +41,8 @@ static void print_checksum(const char *name, uint32_t sum)
     static const char hex[] = "0123456789abcdef";
     serial_puts(name);
     serial_puts(" checksum ");
-    for (int i = 28; i >= 0; i -= 4) serial_putc(hex[(sum >> i) & 15]);
+    for (int i = 28; i >= 0; i -= 4)
+        serial_putc(hex[(sum >> i) & 15]);
     serial_putc('\n');
 }
 

@@ -12,8 +12,10 @@ static void quicksort(uint32_t *a, int lo, int hi)
         uint32_t p = a[(lo + hi) / 2];
         int i = lo, j = hi;
         while (i <= j) {
-            while (a[i] < p) i++;
-            while (a[j] > p) j--;
+            while (a[i] < p)
+                i++;
+            while (a[j] > p)
+                j--;
             if (i <= j) {
                 uint32_t t = a[i];
                 a[i++] = a[j];
@@ -53,7 +55,9 @@ static uint32_t machine(uint32_t x)
         case 0: a += 3; break;
         case 1: b ^= a; break;
         case 2: a = (a << 1) | (a >> 31); break;
-        case 3: if (a & 4) pc += 2; break;
+        case 3:
+            if (a & 4) pc += 2;
+            break;
         case 4: b += a >> 3; break;
         default: a ^= b; break;
         }
@@ -71,7 +75,8 @@ int main(void)
             keys[i] = x >> 8;
         }
         quicksort(keys, 0, N - 1);
-        for (int i = 0; i < N; i += 4) sum += (uint32_t)bsearch_u32(keys, N, keys[i]);
+        for (int i = 0; i < N; i += 4)
+            sum += (uint32_t)bsearch_u32(keys, N, keys[i]);
         sum += machine(it);
     }
     print_checksum("branch", sum);

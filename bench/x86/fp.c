@@ -37,13 +37,16 @@ int main(void)
         for (int i = 0; i < M; i++)
             for (int j = 0; j < M; j++) {
                 double s = 0;
-                for (int k = 0; k < M; k++) s += a[i][k] * b[k][j];
+                for (int k = 0; k < M; k++)
+                    s += a[i][k] * b[k][j];
                 c[i][j] = s;
             }
         double p = 0, x = (it % 17) * 0.0625;
-        for (int k = 0; k < 64; k++) p = p * x + 1.0 / (k + 1);
+        for (int k = 0; k < 64; k++)
+            p = p * x + 1.0 / (k + 1);
         double r = 0;
-        for (int k = 1; k < 64; k++) r += fsqrt((double)k * (it + 1));
+        for (int k = 1; k < 64; k++)
+            r += fsqrt((double)k * (it + 1));
         total += c[it % M][(it * 5) % M] + p + r * 1e-3;
         a[it % M][(it * 3) % M] += 0.5;
     }

@@ -10,7 +10,8 @@ static void crc_init(void)
 {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
         crc_table[i] = c;
     }
 }
@@ -25,12 +26,14 @@ static uint32_t work(uint32_t seed)
         crc = crc_table[(crc ^ x) & 0xff] ^ (crc >> 8);
         acc += (x >> 3) * 2654435761u + (acc >> 7);
     }
-    for (int i = 0; i < 4096; i++) sieve[i] = 1;
+    for (int i = 0; i < 4096; i++)
+        sieve[i] = 1;
     uint32_t primes = 0;
     for (int i = 2; i < 4096; i++) {
         if (!sieve[i]) continue;
         primes++;
-        for (int j = i + i; j < 4096; j += i) sieve[j] = 0;
+        for (int j = i + i; j < 4096; j += i)
+            sieve[j] = 0;
     }
     return crc ^ acc ^ primes;
 }
@@ -39,7 +42,8 @@ int main(void)
 {
     crc_init();
     uint32_t sum = 0;
-    for (uint32_t it = 0; it < ITERS; it++) sum = sum * 31 + work(it);
+    for (uint32_t it = 0; it < ITERS; it++)
+        sum = sum * 31 + work(it);
     print_checksum("int", sum);
     return 0;
 }

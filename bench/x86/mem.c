@@ -27,13 +27,16 @@ static struct rec recs[256];
 int main(void)
 {
     uint32_t sum = 0;
-    for (uint32_t i = 0; i < WORDS; i++) src[i] = i * 2654435761u;
+    for (uint32_t i = 0; i < WORDS; i++)
+        src[i] = i * 2654435761u;
     for (uint32_t it = 0; it < ITERS; it++) {
         rep_stosd(dst, it, WORDS);
         rep_movsd(dst, src, WORDS);
         rep_movsb((uint8_t *)dst + 3, (uint8_t *)src + 1, 4000);
-        for (int i = 0; i < 255; i++) recs[i + 1] = recs[i], recs[i + 1].a += dst[i];
-        for (uint32_t i = 0; i < WORDS; i += 7) sum += dst[i];
+        for (int i = 0; i < 255; i++)
+            recs[i + 1] = recs[i], recs[i + 1].a += dst[i];
+        for (uint32_t i = 0; i < WORDS; i += 7)
+            sum += dst[i];
         sum += recs[255].a;
     }
     print_checksum("mem", sum);

@@ -27,7 +27,8 @@ static struct node *reverse(struct node *p)
 static uint16_t crc16(uint16_t crc, uint8_t byte)
 {
     crc ^= byte;
-    for (int i = 0; i < 8; i++) crc = crc & 1 ? (crc >> 1) ^ 0xa001 : crc >> 1;
+    for (int i = 0; i < 8; i++)
+        crc = crc & 1 ? (crc >> 1) ^ 0xa001 : crc >> 1;
     return crc;
 }
 
@@ -58,7 +59,8 @@ int main(void)
     }
     struct node *head = &pool[0];
     for (int i = 0; i < 16; i++)
-        for (int j = 0; j < 16; j++) ma[i][j] = (int16_t)(i - j), mb[i][j] = (int16_t)(i + 2 * j);
+        for (int j = 0; j < 16; j++)
+            ma[i][j] = (int16_t)(i - j), mb[i][j] = (int16_t)(i + 2 * j);
     uint16_t crc = 0xffff;
     for (uint32_t it = 0; it < ITERS; it++) {
         head = reverse(head);
@@ -68,7 +70,8 @@ int main(void)
         for (int i = 0; i < 16; i++)
             for (int j = 0; j < 16; j++) {
                 int32_t s = 0;
-                for (int k = 0; k < 16; k++) s += ma[i][k] * mb[k][j];
+                for (int k = 0; k < 16; k++)
+                    s += ma[i][k] * mb[k][j];
                 mc[i][j] = s;
             }
         ma[it & 15][(it >> 4) & 15]++;

@@ -60,7 +60,7 @@ enum {
     X86_SEGA_S = 1 << 4,      /* code/data (1) or system (0) descriptor */
     X86_SEGA_DPL_SHIFT = 5,
     X86_SEGA_DPL = 3 << 5,
-    X86_SEGA_P = 1 << 7,  /* present */
+    X86_SEGA_P = 1 << 7, /* present */
     X86_SEGA_AVL = 1 << 12,
     X86_SEGA_L = 1 << 13,  /* 64-bit code (long mode, later) */
     X86_SEGA_DB = 1 << 14, /* default operation size / big */
@@ -77,9 +77,9 @@ typedef struct X86Segment {
     uint64_t base;
     uint32_t limit; /* in bytes (granularity applied) */
     uint16_t selector;
-    uint16_t attr;                   /* X86_SEGA_* */
-    uint32_t read_lo, read_hi;       /* allowed offsets for data reads */
-    uint32_t write_lo, write_hi;     /* allowed offsets for writes */
+    uint16_t attr;               /* X86_SEGA_* */
+    uint32_t read_lo, read_hi;   /* allowed offsets for data reads */
+    uint32_t write_lo, write_hi; /* allowed offsets for writes */
 } X86Segment;
 
 /* A descriptor-table register (GDTR, IDTR). */
@@ -284,8 +284,8 @@ void x86_update_hflags(X86CPU *cpu);
  * as if a descriptor had been loaded (no table access), and the
  * multiboot v1 entry state (SDM Vol 3 §9.9 protected mode, flat 4 GiB
  * code and data, paging off; Multiboot 0.6.96 §3.2 "Machine state"). */
-void x86_load_segment_cache(X86CPU *cpu, int seg, uint16_t selector, uint64_t base,
-                            uint32_t limit, uint16_t attr);
+void x86_load_segment_cache(X86CPU *cpu, int seg, uint16_t selector, uint64_t base, uint32_t limit,
+                            uint16_t attr);
 void x86_setup_multiboot_state(X86CPU *cpu, uint32_t entry, uint32_t info_addr);
 
 /* Port I/O through cpu->io (also for INS/OUTS helpers); size 1, 2, 4. */

@@ -30,30 +30,30 @@
 
 typedef enum X86OpndKind {
     X86K_NONE = 0,
-    X86K_E,     /* ModRM r/m: general register or memory */
-    X86K_G,     /* ModRM reg: general register */
-    X86K_M,     /* ModRM r/m, memory only (a register form is #UD) */
-    X86K_R,     /* ModRM r/m, register only */
-    X86K_I,     /* immediate, zero-extended to the operand size */
-    X86K_IS,    /* immediate byte, sign-extended to the operand size */
-    X86K_J,     /* relative offset: the operand is the target EIP */
-    X86K_O,     /* moffs: offset of address size, no ModRM */
-    X86K_Z,     /* general register in opcode bits 2-0 */
-    X86K_S,     /* segment register in ModRM reg */
-    X86K_C,     /* control register in ModRM reg */
-    X86K_D,     /* debug register in ModRM reg */
-    X86K_A,     /* direct far pointer ptr16:16 / ptr16:32 */
-    X86K_X,     /* memory at seg:eSI (DS default, overridable) */
-    X86K_Y,     /* memory at ES:eDI */
-    X86K_REG,   /* a fixed general register (spec's reg field) */
-    X86K_SREG,  /* a fixed segment register (spec's reg field) */
-    X86K_ONE,   /* the constant 1 (shift by one) */
-    X86K_V,     /* XMM register in ModRM reg */
-    X86K_W,     /* XMM register or memory in ModRM r/m */
-    X86K_U,     /* XMM register in ModRM r/m (register only) */
-    X86K_P,     /* MMX register in ModRM reg */
-    X86K_Q,     /* MMX register or memory in ModRM r/m */
-    X86K_N,     /* MMX register in ModRM r/m (register only) */
+    X86K_E,    /* ModRM r/m: general register or memory */
+    X86K_G,    /* ModRM reg: general register */
+    X86K_M,    /* ModRM r/m, memory only (a register form is #UD) */
+    X86K_R,    /* ModRM r/m, register only */
+    X86K_I,    /* immediate, zero-extended to the operand size */
+    X86K_IS,   /* immediate byte, sign-extended to the operand size */
+    X86K_J,    /* relative offset: the operand is the target EIP */
+    X86K_O,    /* moffs: offset of address size, no ModRM */
+    X86K_Z,    /* general register in opcode bits 2-0 */
+    X86K_S,    /* segment register in ModRM reg */
+    X86K_C,    /* control register in ModRM reg */
+    X86K_D,    /* debug register in ModRM reg */
+    X86K_A,    /* direct far pointer ptr16:16 / ptr16:32 */
+    X86K_X,    /* memory at seg:eSI (DS default, overridable) */
+    X86K_Y,    /* memory at ES:eDI */
+    X86K_REG,  /* a fixed general register (spec's reg field) */
+    X86K_SREG, /* a fixed segment register (spec's reg field) */
+    X86K_ONE,  /* the constant 1 (shift by one) */
+    X86K_V,    /* XMM register in ModRM reg */
+    X86K_W,    /* XMM register or memory in ModRM r/m */
+    X86K_U,    /* XMM register in ModRM r/m (register only) */
+    X86K_P,    /* MMX register in ModRM reg */
+    X86K_Q,    /* MMX register or memory in ModRM r/m */
+    X86K_N,    /* MMX register in ModRM r/m (register only) */
     X86K_COUNT
 } X86OpndKind;
 
@@ -73,12 +73,12 @@ typedef enum X86OpndSize {
 } X86OpndSize;
 
 typedef uint16_t X86OpndSpec;
-#define X86_OPND(kind, size)        ((X86OpndSpec)((X86K_##kind) | (X86S_##size) << 5))
-#define X86_OPND_REG(size, reg)     ((X86OpndSpec)(X86K_REG | (X86S_##size) << 5 | (reg) << 9))
-#define X86_OPND_SREG(seg)          ((X86OpndSpec)(X86K_SREG | X86S_W << 5 | (seg) << 9))
-#define X86_OPND_KIND(s)            ((X86OpndKind)((s)&0x1f))
-#define X86_OPND_SIZE(s)            ((X86OpndSize)(((s) >> 5) & 0xf))
-#define X86_OPND_FIXED(s)           ((unsigned)((s) >> 9) & 0xf)
+#define X86_OPND(kind, size)    ((X86OpndSpec)((X86K_##kind) | (X86S_##size) << 5))
+#define X86_OPND_REG(size, reg) ((X86OpndSpec)(X86K_REG | (X86S_##size) << 5 | (reg) << 9))
+#define X86_OPND_SREG(seg)      ((X86OpndSpec)(X86K_SREG | X86S_W << 5 | (seg) << 9))
+#define X86_OPND_KIND(s)        ((X86OpndKind)((s)&0x1f))
+#define X86_OPND_SIZE(s)        ((X86OpndSize)(((s) >> 5) & 0xf))
+#define X86_OPND_FIXED(s)       ((unsigned)((s) >> 9) & 0xf)
 
 /* Opcode maps. */
 enum {
@@ -157,15 +157,15 @@ typedef struct X86InsnGroup {
     const X86InsnGroup x86_group_##name_ = {#name_, table_, sizeof(table_) / sizeof(table_[0])}
 
 /* Every group, one file each. */
-extern const X86InsnGroup x86_group_alu,  /* x86_insn_alu.c: arithmetic, logic, shifts, moves */
-    x86_group_misc,                       /* x86_insn_misc.c: bits, BCD, CMPXCHG, SETcc, ... */
-    x86_group_branch,                     /* x86_insn_branch.c: near jumps, calls, loops */
-    x86_group_stack,                      /* x86_insn_stack.c: PUSH, POP, ENTER, ... */
-    x86_group_string,                     /* x86_insn_string.c: MOVS ... with REP */
-    x86_group_system,                     /* x86_insn_system.c: segments, CRs, I/O, ... */
-    x86_group_x87,                        /* x86_insn_x87.c */
-    x86_group_mmx,                        /* x86_insn_mmx.c */
-    x86_group_sse;                        /* x86_insn_sse.c: SSE and SSE2 */
+extern const X86InsnGroup x86_group_alu, /* x86_insn_alu.c: arithmetic, logic, shifts, moves */
+    x86_group_misc,                      /* x86_insn_misc.c: bits, BCD, CMPXCHG, SETcc, ... */
+    x86_group_branch,                    /* x86_insn_branch.c: near jumps, calls, loops */
+    x86_group_stack,                     /* x86_insn_stack.c: PUSH, POP, ENTER, ... */
+    x86_group_string,                    /* x86_insn_string.c: MOVS ... with REP */
+    x86_group_system,                    /* x86_insn_system.c: segments, CRs, I/O, ... */
+    x86_group_x87,                       /* x86_insn_x87.c */
+    x86_group_mmx,                       /* x86_insn_mmx.c */
+    x86_group_sse;                       /* x86_insn_sse.c: SSE and SSE2 */
 extern const X86InsnGroup *const x86_groups[];
 extern const unsigned x86_group_count;
 
@@ -213,12 +213,12 @@ typedef struct X86MemOperand {
 
 typedef struct X86Insn {
     const X86InsnDef *def;
-    uint8_t len;      /* bytes, 1-15 */
+    uint8_t len; /* bytes, 1-15 */
     uint8_t map, opcode;
-    uint8_t opsize;   /* 2 or 4 */
-    uint8_t addrsize; /* 2 or 4 */
+    uint8_t opsize;       /* 2 or 4 */
+    uint8_t addrsize;     /* 2 or 4 */
     uint8_t seg_override; /* X86_SEG_* or X86_SEG_NONE */
-    uint8_t rep;      /* 0, 0xf3 or 0xf2 (for X86F_REP lines) */
+    uint8_t rep;          /* 0, 0xf3 or 0xf2 (for X86F_REP lines) */
     bool lock;
     bool has_modrm;
     uint8_t modrm, mod, reg, rm;
@@ -284,11 +284,11 @@ enum {
 /* X86_CC_<OP>B + size index (0 byte, 1 word, 2 dword).               */
 
 enum {
-    X86_CC_OP_EFLAGS = 0, /* cc_src holds the flags in EFLAGS bit positions */
-    X86_CC_OP_ADDB = 4,   /* dst = result, src = second operand */
-    X86_CC_OP_ADCB = 8,   /* dst = result, src = second operand, src2 = carry in */
-    X86_CC_OP_SUBB = 12,  /* dst = result, src = second operand (CMP, NEG: first is 0) */
-    X86_CC_OP_SBBB = 16,  /* dst = result, src = second operand, src2 = borrow in */
+    X86_CC_OP_EFLAGS = 0,  /* cc_src holds the flags in EFLAGS bit positions */
+    X86_CC_OP_ADDB = 4,    /* dst = result, src = second operand */
+    X86_CC_OP_ADCB = 8,    /* dst = result, src = second operand, src2 = carry in */
+    X86_CC_OP_SUBB = 12,   /* dst = result, src = second operand (CMP, NEG: first is 0) */
+    X86_CC_OP_SBBB = 16,   /* dst = result, src = second operand, src2 = borrow in */
     X86_CC_OP_LOGICB = 20, /* dst = result; CF = OF = AF = 0 */
     X86_CC_OP_INCB = 24,   /* dst = result, src2 = CF before */
     X86_CC_OP_DECB = 28,   /* dst = result, src2 = CF before */
@@ -341,7 +341,7 @@ typedef enum X86DisasState {
 typedef struct X86Disas {
     TranslateContext *ctx;
     IrBlock *b;
-    X86CPU *cpu; /* read only: what tb_flags captured */
+    X86CPU *cpu;    /* read only: what tb_flags captured */
     uint32_t flags; /* X86_TBF_* */
     uint64_t cs_base;
     uint32_t eip;      /* EIP of the instruction being lifted */
@@ -535,13 +535,12 @@ enum {
     X86_TASK_CALL, /* CALL, and interrupts/exceptions through task gates */
     X86_TASK_IRET,
 };
-void x86_task_switch(X86CPU *cpu, uint16_t selector, uint64_t desc, int source,
-                     uint32_t next_eip);
+void x86_task_switch(X86CPU *cpu, uint16_t selector, uint64_t desc, int source, uint32_t next_eip);
 
 /* x86_mmu.c: paging (SDM Vol 3 §4): 32-bit, PSE, PAE with NX, PGE, WP,
  * accessed and dirty bits; raises #PF with CR2 and the error code. */
-int x86_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu_idx,
-                      bool probe, MMUResult *res);
+int x86_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu_idx, bool probe,
+                      MMUResult *res);
 unsigned x86_mmu_index(CPUState *cpu, MMUAccess access);
 /* Flush the soft TLB after CR0/CR3/CR4 writes (keeping global pages on
  * CR3 loads where CR4.PGE says so) and INVLPG. */

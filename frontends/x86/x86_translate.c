@@ -667,8 +667,7 @@ static void x86_gen_insn_debug_checks(X86Disas *d)
     if (d->flags & X86_TBF_DBP) {
         /* Hits of the previous instruction whose exit did not trap. */
         IrVal pending = ir_temp(b, IR_I32);
-        ir_ld_env(b, IR_I32, pending, IR_ENV, (int64_t)offsetof(X86CPU, dr_pending),
-                  IR_MO_32);
+        ir_ld_env(b, IR_I32, pending, IR_ENV, (int64_t)offsetof(X86CPU, dr_pending), IR_MO_32);
         uint32_t none = ir_label_new(b);
         ir_brcond(b, IR_I32, IR_EQ, pending, ir_i32(b, 0), none);
         IrVal arg = ir_i32(b, 0);
