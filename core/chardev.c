@@ -17,6 +17,7 @@
 
 #include "core/event_loop.h"
 #include "core/machine.h"
+#include "core/options.h"
 
 #define CHARDEV_INBUF 4096
 #define CTRL_A        0x01
@@ -449,4 +450,17 @@ size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
 void chardev_accept_input(Chardev *chr)
 {
     if (chr) chardev_deliver(chr);
+}
+
+bool chardev_open_serial0(Machine *m, Chardev **chr)
+{
+    const char *serial = m->opts && m->opts->nserials ? m->opts->serials[0] : "mon:stdio";
+    char err[256] = "";
+    *chr = chardev_from_spec(m, serial, err, sizeof err);
+    if (!*chr && err[0]) {
+        fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
+        return false;
+    }
+    if (*chr) chardev_set_id(*chr, "serial0");
+    return true;
 }

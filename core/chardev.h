@@ -37,6 +37,12 @@ void chardev_close(Chardev *chr);
  * (tcp:[host]:port[,server=on|off][,wait=on|off], unix:path[,...]). */
 bool chardev_check_spec(const char *spec, char *err, size_t errlen);
 
+/* A board's first serial port: opens the first -serial (default
+ * "mon:stdio") and names it "serial0" (the monitor shares it; -device
+ * ...,chardev=serial0 finds it).  *chr is NULL for "-serial none".  False
+ * after one printed line on a bad spec. */
+bool chardev_open_serial0(Machine *m, Chardev **chr);
+
 /* Name a chardev so -device ...,chardev=<id> can find it. */
 void chardev_set_id(Chardev *chr, const char *id);
 Chardev *chardev_find(const char *id);

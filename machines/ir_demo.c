@@ -86,14 +86,8 @@ static bool ir_demo_init(Machine *m)
     irdemo_program_image(image, sizeof image, limit);
     address_space_write_rom(m->as, IRDEMO_ROM_BASE, image, sizeof image);
 
-    const char *serial = m->opts && m->opts->nserials ? m->opts->serials[0] : "mon:stdio";
-    char err[256] = "";
-    Chardev *chr = chardev_from_spec(m, serial, err, sizeof err);
-    if (!chr && err[0]) {
-        fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
-        return false;
-    }
-    if (chr) chardev_set_id(chr, "serial0"); /* the monitor shares it */
+    Chardev *chr;
+    if (!chardev_open_serial0(m, &chr)) return false;
     if (!uart16550_create(m, m->system_memory, IRDEMO_UART_BASE, 0, NULL, chr)) return false;
     if (!test_exit_create(m, m->system_memory, IRDEMO_EXIT_BASE)) return false;
 

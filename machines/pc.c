@@ -137,14 +137,8 @@ static bool pc_init_memory(Machine *m, PcBoard *b)
 
 static bool pc_init_serial(Machine *m, PcBoard *b)
 {
-    const char *serial = m->opts && m->opts->nserials ? m->opts->serials[0] : "mon:stdio";
-    char err[256] = "";
-    Chardev *chr = chardev_from_spec(m, serial, err, sizeof err);
-    if (!chr && err[0]) {
-        fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
-        return false;
-    }
-    if (chr) chardev_set_id(chr, "serial0"); /* the monitor shares it */
+    Chardev *chr;
+    if (!chardev_open_serial0(m, &chr)) return false;
     return uart16550_create(m, &b->io, PC_COM1_PORT, 0, NULL, chr) != NULL;
 }
 

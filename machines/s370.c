@@ -220,15 +220,9 @@ static bool s370_board_init(Machine *m, S370ArchMode arch)
     irq_init(&b->io_pending, s370_io_irq_handler, c, 0);
     channel_subsystem_connect(b->css, &b->io_pending);
 
-    const char *serial = m->opts && m->opts->nserials ? m->opts->serials[0] : "mon:stdio";
-    char err[256] = "";
-    Chardev *chr = chardev_from_spec(m, serial, err, sizeof err);
-    if (!chr && err[0]) {
-        fprintf(stderr, "doppel: -serial %s: %s\n", serial, err);
-        return false;
-    }
+    Chardev *chr;
+    if (!chardev_open_serial0(m, &chr)) return false;
     if (chr) {
-        chardev_set_id(chr, "serial0");
         if (!s370_board_add_unit(m, b->console_type, b->console_devno, "chardev", "serial0"))
             return false;
     }
