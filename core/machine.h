@@ -71,6 +71,13 @@ struct Machine {
     int exit_status;
     /* Board-private state. */
     void *board;
+    /* Input sinks (core/input.h). */
+    struct {
+        void (*key)(void *opaque, int keycode, bool down);
+        void *key_opaque;
+        void (*mouse)(void *opaque, int dx, int dy, int dz, unsigned buttons);
+        void *mouse_opaque;
+    } input;
 };
 
 void machine_register(const MachineClass *mc);

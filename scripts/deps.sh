@@ -8,6 +8,8 @@ PACKAGES=(
   binutils-s390x-linux-gnu gcc-s390x-linux-gnu lib32gcc-12-dev-s390x-cross hercules
   libtelnet-dev s3270
   nasm qemu-system-x86
+  seabios qemu-utils acpica-tools cpio libpng-dev libzstd-dev
+  syslinux extlinux mtools dosfstools
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -25,7 +25,7 @@ typedef struct FlatBuilder {
 } FlatBuilder;
 
 static void flat_insert_at(FlatBuilder *b, unsigned i, uint64_t start, uint64_t end,
-                           MemoryRegion *mr, uint64_t offset)
+                           MemoryRegion *mr, uint64_t offset, bool readonly)
 {
     if (b->n == b->cap) {
         unsigned cap = b->cap ? b->cap * 2 : 16;
@@ -38,14 +38,16 @@ static void flat_insert_at(FlatBuilder *b, unsigned i, uint64_t start, uint64_t 
         b->cap = cap;
     }
     memmove(&b->s[i + 1], &b->s[i], (b->n - i) * sizeof(*b->s));
-    b->s[i] = (FlatSection){.start = start, .end = end, .mr = mr, .offset_in_mr = offset};
+    b->s[i] = (FlatSection){
+        .start = start, .end = end, .mr = mr, .offset_in_mr = offset, .readonly = readonly};
     b->n++;
 }
 
 /* Map [lo, hi) of terminal region mr (whose offset 0 is at origin) into
  * every gap of the builder.  The last byte of a 64-bit space cannot be
  * represented by a FlatSection end and is left unmapped. */
-static void flat_fill_gaps(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr128 lo, Addr128 hi)
+static void flat_fill_gaps(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr128 lo, Addr128 hi,
+                           bool readonly)
 {
     if (hi > (Addr128)UINT64_MAX) hi = UINT64_MAX;
     Addr128 cur = lo;
@@ -55,17 +57,20 @@ static void flat_fill_gaps(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Add
     for (; i < b->n && cur < hi; i++) {
         if (b->s[i].start > cur) {
             Addr128 gap_end = b->s[i].start < hi ? b->s[i].start : hi;
-            flat_insert_at(b, i, (uint64_t)cur, (uint64_t)gap_end, mr, (uint64_t)(cur - origin));
+            flat_insert_at(b, i, (uint64_t)cur, (uint64_t)gap_end, mr, (uint64_t)(cur - origin),
+                           readonly);
             i++;
         }
         if (b->s[i].end > cur) cur = b->s[i].end;
     }
     if (cur < hi)
-        flat_insert_at(b, b->n, (uint64_t)cur, (uint64_t)hi, mr, (uint64_t)(cur - origin));
+        flat_insert_at(b, b->n, (uint64_t)cur, (uint64_t)hi, mr, (uint64_t)(cur - origin),
+                       readonly);
 }
 
 /* Render mr, whose offset 0 sits at origin, clipped to [lo, hi). */
-static void flat_render(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr128 lo, Addr128 hi)
+static void flat_render(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr128 lo, Addr128 hi,
+                        bool readonly)
 {
     if (!mr->enabled) return;
     Addr128 end = origin + mr->size;
@@ -75,12 +80,15 @@ static void flat_render(FlatBuilder *b, MemoryRegion *mr, Addr128 origin, Addr12
     switch (mr->kind) {
     case MR_CONTAINER:
         for (unsigned i = 0; i < mr->nchildren; i++)
-            flat_render(b, mr->children[i], origin + mr->children[i]->addr, lo, hi);
+            flat_render(b, mr->children[i], origin + mr->children[i]->addr, lo, hi, readonly);
         break;
-    case MR_ALIAS: flat_render(b, mr->alias, origin - (Addr128)mr->alias_offset, lo, hi); break;
+    case MR_ALIAS:
+        flat_render(b, mr->alias, origin - (Addr128)mr->alias_offset, lo, hi,
+                    readonly || mr->readonly);
+        break;
     case MR_RAM:
     case MR_ROM:
-    case MR_IO: flat_fill_gaps(b, mr, origin, lo, hi); break;
+    case MR_IO: flat_fill_gaps(b, mr, origin, lo, hi, readonly); break;
     }
 }
 
@@ -91,7 +99,7 @@ static void flat_coalesce(FlatBuilder *b)
     for (unsigned i = 0; i < b->n; i++) {
         FlatSection *prev = out ? &b->s[out - 1] : NULL;
         FlatSection *s = &b->s[i];
-        if (prev && prev->mr == s->mr && prev->end == s->start &&
+        if (prev && prev->mr == s->mr && prev->end == s->start && prev->readonly == s->readonly &&
             prev->offset_in_mr + (prev->end - prev->start) == s->offset_in_mr) {
             prev->end = s->end;
             continue;
@@ -114,7 +122,7 @@ static bool flatview_equal(const FlatView *a, const FlatView *b)
     for (unsigned i = 0; i < a->nsections; i++) {
         const FlatSection *x = &a->sections[i], *y = &b->sections[i];
         if (x->start != y->start || x->end != y->end || x->mr != y->mr ||
-            x->offset_in_mr != y->offset_in_mr)
+            x->offset_in_mr != y->offset_in_mr || x->readonly != y->readonly)
             return false;
     }
     return true;
@@ -124,7 +132,7 @@ void flatview_rebuild(AddressSpace *as)
 {
     FlatBuilder b = {0};
     MemoryRegion *root = as->root;
-    flat_render(&b, root, root->addr, 0, ADDR_SPACE_END);
+    flat_render(&b, root, root->addr, 0, ADDR_SPACE_END, false);
     flat_coalesce(&b);
     FlatView *view = malloc(sizeof(*view));
     if (!view) {
@@ -180,7 +188,8 @@ void address_space_print_flat(const AddressSpace *as, FILE *out)
     const FlatView *v = as->view;
     for (unsigned i = 0; i < v->nsections; i++) {
         const FlatSection *s = &v->sections[i];
-        fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " %s @%016" PRIx64 "\n", s->start, s->end - 1,
-                s->mr->name ? s->mr->name : "(anon)", s->offset_in_mr);
+        fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " %s @%016" PRIx64 "%s\n", s->start, s->end - 1,
+                s->mr->name ? s->mr->name : "(anon)", s->offset_in_mr,
+                s->readonly ? " (read-only)" : "");
     }
 }

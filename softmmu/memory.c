@@ -149,6 +149,13 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
     flatview_update(mr);
 }
 
+void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
+{
+    if (mr->readonly == readonly) return;
+    mr->readonly = readonly;
+    flatview_update(mr);
+}
+
 void memory_region_set_address(MemoryRegion *mr, uint64_t addr)
 {
     if (mr->addr == addr) return;

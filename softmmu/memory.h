@@ -82,6 +82,7 @@ struct MemoryRegion {
     void *opaque;
     MemoryRegion *alias; /* MR_ALIAS target */
     uint64_t alias_offset;
+    bool readonly; /* MR_ALIAS: writes through it are dropped, as to ROM */
     /* placement in the parent container */
     MemoryRegion *parent;
     uint64_t addr;
@@ -97,6 +98,7 @@ typedef struct FlatSection {
     uint64_t start, end;   /* [start, end) physical */
     MemoryRegion *mr;      /* terminal region: RAM, ROM or IO */
     uint64_t offset_in_mr; /* mr offset of start */
+    bool readonly;         /* seen through a read-only alias: writes dropped */
 } FlatSection;
 
 typedef struct FlatView {
@@ -132,6 +134,9 @@ void memory_region_add_subregion(MemoryRegion *parent, uint64_t addr, MemoryRegi
                                  int priority);
 void memory_region_del_subregion(MemoryRegion *parent, MemoryRegion *child);
 void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
+/* An alias that reads its target and drops writes (the PC's shadow RAM
+ * write-protected by the chipset's PAM registers).  Updates the map. */
+void memory_region_set_readonly(MemoryRegion *mr, bool readonly);
 void memory_region_set_address(MemoryRegion *mr, uint64_t addr);
 
 void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);

@@ -198,16 +198,17 @@ void memory_mark_code(AddressSpace *as, uint64_t paddr, uint64_t len)
 
 /* ---- the byte accessor ---- */
 
-static MemTxResult physmem_access_section(AddressSpace *as, CPUState *cpu, MemoryRegion *mr,
+static MemTxResult physmem_access_section(AddressSpace *as, CPUState *cpu, const FlatSection *s,
                                           uint64_t offset, uint64_t paddr, uint8_t *buf,
                                           uint64_t len, AccessMode mode)
 {
+    MemoryRegion *mr = s->mr;
     if (mr->kind == MR_IO) return io_access(mr, offset, buf, len, mode != ACCESS_READ);
     if (mode == ACCESS_READ) {
         memcpy(buf, mr->host + offset, len);
         return MEMTX_OK;
     }
-    if (mr->kind == MR_ROM && mode == ACCESS_WRITE) {
+    if ((mr->kind == MR_ROM || s->readonly) && mode == ACCESS_WRITE) {
         softmmu_guest_error("write of %" PRIu64 " bytes to ROM %s+0x%" PRIx64 " dropped\n", len,
                             mr->name, offset);
         return MEMTX_OK;
@@ -236,8 +237,8 @@ MemTxResult physmem_access(AddressSpace *as, CPUState *cpu, uint64_t paddr, uint
             r = MEMTX_DECODE_ERROR;
         } else {
             n = s->end - paddr < len ? s->end - paddr : len;
-            r = physmem_access_section(as, cpu, s->mr, s->offset_in_mr + (paddr - s->start), paddr,
-                                       buf, n, mode);
+            r = physmem_access_section(as, cpu, s, s->offset_in_mr + (paddr - s->start), paddr, buf,
+                                       n, mode);
         }
         if (res == MEMTX_OK) res = r;
         paddr += n;
@@ -281,6 +282,7 @@ uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t paddr, uint64_t len, b
 {
     const FlatSection *s = address_space_lookup(as, paddr);
     if (!s || !s->mr->host || s->end - paddr < len) return NULL;
+    if (write && s->readonly) return NULL;
     uint64_t offset = s->offset_in_mr + (paddr - s->start);
     if (write && mr_code_any(s->mr, offset, len))
         physmem_invalidate_code(as, NULL, s->mr, offset, len);

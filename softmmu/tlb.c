@@ -126,7 +126,7 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
     if (host_page) {
         uint64_t off = s->offset_in_mr + (ppage - s->start);
         e->addend = (uintptr_t)(s->mr->host + off) - (uintptr_t)vpage;
-        if (s->mr->kind == MR_ROM)
+        if (s->mr->kind == MR_ROM || s->readonly)
             wr |= TLB_MMIO;
         else if ((f->code_units = mr_code_units(s->mr, off, psize)) != 0)
             wr |= TLB_NOTDIRTY;

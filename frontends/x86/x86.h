@@ -255,6 +255,11 @@ typedef struct X86CPU {
      * went away.  NULL: no interrupt controller. */
     int (*intr_ack)(void *opaque);
     void *intr_opaque;
+    /* Local APIC (devices/intc/apic.c): told after every accepted write of
+     * IA32_APIC_BASE (relocation, global enable/disable).  NULL: the board
+     * has no local APIC. */
+    void (*apic_base_changed)(void *opaque, uint64_t value);
+    void *apic_opaque;
     /* Triple fault and reset requests (port 0x92, keyboard controller):
      * NULL means the cpu just resets itself. */
     void (*reset_request)(void *opaque);

@@ -152,6 +152,7 @@ bool x86_wrmsr(X86CPU *cpu, uint32_t msr, uint64_t value)
         /* BSP (bit 8), global enable (bit 11), base (bits 35-12). */
         if (value & ~(X86_PHYS_MASK | 1ull << 11 | 1ull << 8)) return false;
         cpu->apic_base = value;
+        if (cpu->apic_base_changed) cpu->apic_base_changed(cpu->apic_opaque, value);
         return true;
     case X86_MSR_BIOS_SIGN_ID: return true; /* Linux writes 0 before reading the revision */
     case X86_MSR_SYSENTER_CS: cpu->sysenter_cs = (uint32_t)value; return true;

@@ -111,6 +111,33 @@ Test(softmmu_map, alias_maps_part_of_ram_and_shares_bytes)
     memory_region_destroy(&alias);
 }
 
+/* The PC's PAM shadow: a read-only alias reads RAM and drops writes;
+ * the firmware loader (write_rom) still writes through it. */
+Test(softmmu_map, readonly_alias_drops_guest_writes)
+{
+    MemoryRegion alias;
+    memory_region_init_alias(&alias, "shadow", &ram, 0x2000, 0x1000);
+    memory_region_add_subregion(&root, 0x80000, &alias, 0);
+    uint32_t v = 0x11223344, r = 0;
+    cr_assert_eq(address_space_rw(&as, 0x80000, &v, 4, true), MEMTX_OK);
+    memory_region_set_readonly(&alias, true);
+    cr_assert(as.view->sections[0].readonly);
+    uint32_t w = 0xdeadbeef;
+    cr_assert_eq(address_space_rw(&as, 0x80000, &w, 4, true), MEMTX_OK);
+    cr_assert_eq(address_space_rw(&as, 0x80000, &r, 4, false), MEMTX_OK);
+    cr_assert_eq(r, 0x11223344, "a write through the read-only alias changed RAM: %#x", r);
+    cr_assert_null(address_space_ram_ptr(&as, 0x80000, 4, true));
+    cr_assert_not_null(address_space_ram_ptr(&as, 0x80000, 4, false));
+    cr_assert_eq(address_space_write_rom(&as, 0x80000, &w, 4), MEMTX_OK);
+    cr_assert_eq(address_space_rw(&as, 0x80000, &r, 4, false), MEMTX_OK);
+    cr_assert_eq(r, 0xdeadbeef);
+    memory_region_set_readonly(&alias, false);
+    cr_assert_eq(address_space_rw(&as, 0x80000, &v, 4, true), MEMTX_OK);
+    cr_assert_eq(address_space_rw(&as, 0x80000, &r, 4, false), MEMTX_OK);
+    cr_assert_eq(r, 0x11223344);
+    memory_region_destroy(&alias);
+}
+
 Test(softmmu_map, alias_clipped_by_its_own_size)
 {
     MemoryRegion alias;
