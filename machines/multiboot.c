@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/load_file.h"
 #include "softmmu/memory.h"
 
 enum {
@@ -134,40 +135,6 @@ static void put64(uint8_t *b, uint64_t v)
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
     return (v + a - 1) & ~(a - 1);
-}
-
-/* The whole file at path, or NULL with errno set. */
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *size = len;
-    return buf;
 }
 
 long multiboot_find_header(const uint8_t *image, size_t len)
@@ -288,7 +255,7 @@ static bool mb_plan_elf(MbPlan *p)
 static bool mb_plan_kernel(MbPlan *p)
 {
     const char *k = p->args->kernel;
-    p->image = read_file(k, &p->image_size);
+    p->image = load_file(k, &p->image_size);
     if (!p->image) return mb_fail(p, "-kernel %s: %s", k, strerror(errno));
     long hdr = multiboot_find_header(p->image, p->image_size);
     if (hdr < 0)
@@ -334,7 +301,7 @@ static bool mb_plan_modules(MbPlan *p)
             return mb_fail(p, "-initrd: bad module '%s'", mod->string);
         memcpy(path, mod->string, plen);
         path[plen] = '\0';
-        mod->data = read_file(path, &mod->size);
+        mod->data = load_file(path, &mod->size);
         if (!mod->data) return mb_fail(p, "-initrd %s: %s", path, strerror(errno));
         if (next + mod->size > p->ram_size)
             return mb_fail(p, "-initrd %s: module does not fit in RAM above the kernel (-m)", path);

@@ -18,6 +18,8 @@
 #include "devices/char/uart16550.h"
 #include "devices/misc/isa_debug_exit.h"
 #include "frontends/x86/x86.h"
+#include "core/load_file.h"
+#include "machines/linux_boot.h"
 #include "machines/multiboot.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -168,10 +170,47 @@ static bool pc_init(Machine *m)
 
 /* Multiboot: the images into RAM, then the cpu in the multiboot entry
  * state (Multiboot 0.6.96 §3.2). */
+static bool pc_boot_linux(Machine *m)
+{
+    PcBoard *b = m->board;
+    const Options *o = m->opts;
+    E820Map map = {0};
+    e820_add(&map, 0, 0x9fc00, E820_RAM);
+    e820_add(&map, 0x9fc00, 0x400, E820_RESERVED);
+    e820_add(&map, 0xf0000, 0x10000, E820_RESERVED);
+    e820_add(&map, 0x100000, m->ram_size - 0x100000, E820_RAM);
+    LinuxBootArgs args = {.kernel = o->kernel,
+                          .initrd = o->initrd,
+                          .cmdline = o->append,
+                          .ram_top = m->ram_size,
+                          .e820 = &map};
+    LinuxBoot boot;
+    char err[512];
+    if (!linux_boot_load(m->as, &args, &boot, err, sizeof err)) {
+        fprintf(stderr, "doppel: %s\n", err);
+        return false;
+    }
+    pc_connect_cpu(m, b);
+    x86_setup_flat_protected_state(b->cpu, LINUX_BOOT_CODE_SEL, LINUX_BOOT_DATA_SEL,
+                                   LINUX_BOOT_GDT, LINUX_BOOT_GDT_LIMIT, boot.entry);
+    b->cpu->regs[X86_ESI] = boot.boot_params;
+    return true;
+}
+
+static bool pc_kernel_is_bzimage(const char *path)
+{
+    size_t size;
+    uint8_t *image = load_file(path, &size);
+    bool yes = image && linux_boot_is_bzimage(image, size);
+    free(image);
+    return yes;
+}
+
 static bool pc_boot(Machine *m)
 {
     PcBoard *b = m->board;
     const Options *o = m->opts;
+    if (pc_kernel_is_bzimage(o->kernel)) return pc_boot_linux(m);
     MultibootArgs args = {.kernel = o->kernel, .append = o->append, .initrd = o->initrd};
     MultibootBoot boot;
     char err[512];

@@ -292,6 +292,12 @@ void x86_update_hflags(X86CPU *cpu);
 void x86_load_segment_cache(X86CPU *cpu, int seg, uint16_t selector, uint64_t base, uint32_t limit,
                             uint16_t attr);
 void x86_setup_multiboot_state(X86CPU *cpu, uint32_t entry, uint32_t info_addr);
+/* The same flat protected-mode state with chosen selectors and GDTR, for
+ * the Linux 32-bit boot protocol (__BOOT_CS 0x10, __BOOT_DS 0x18; the
+ * caller writes the GDT the selectors name).  General registers are left
+ * as they are. */
+void x86_setup_flat_protected_state(X86CPU *cpu, uint16_t code_sel, uint16_t data_sel,
+                                    uint32_t gdt_base, uint16_t gdt_limit, uint32_t entry);
 
 /* Port I/O through cpu->io (also for INS/OUTS helpers); size 1, 2, 4. */
 uint32_t x86_port_read(X86CPU *cpu, uint16_t port, unsigned size);

@@ -165,21 +165,31 @@ static void x86_reset(CPUState *c)
 /* Multiboot 0.6.96 §3.2 "Machine state": EAX magic, EBX the information
  * structure, flat 32-bit code and data, A20 on, protected mode without
  * paging, IF and VM clear. */
-void x86_setup_multiboot_state(X86CPU *cpu, uint32_t entry, uint32_t info_addr)
+void x86_setup_flat_protected_state(X86CPU *cpu, uint16_t code_sel, uint16_t data_sel,
+                                    uint32_t gdt_base, uint16_t gdt_limit, uint32_t entry)
 {
     const uint16_t flat = X86_SEGA_P | X86_SEGA_S | X86_SEGA_DB | X86_SEGA_G | X86_SEGA_ACCESSED;
     cpu->cr[0] = (cpu->cr[0] | X86_CR0_PE) & ~X86_CR0_PG;
     x86_set_eflags(cpu, 0, X86_IF | X86_VM);
     cpu->a20_mask = UINT32_MAX;
-    x86_load_segment_cache(cpu, X86_SEG_CS, 0x08, 0, UINT32_MAX,
+    cpu->gdtr.base = gdt_base;
+    cpu->gdtr.limit = gdt_limit;
+    x86_load_segment_cache(cpu, X86_SEG_CS, code_sel, 0, UINT32_MAX,
                            flat | X86_SEGA_CODE | X86_SEGA_WRITABLE);
     for (int s = 0; s < X86_NUM_SEGS; s++)
         if (s != X86_SEG_CS)
-            x86_load_segment_cache(cpu, s, 0x10, 0, UINT32_MAX, flat | X86_SEGA_WRITABLE);
-    cpu->regs[X86_EAX] = 0x2badb002u;
-    cpu->regs[X86_EBX] = info_addr;
+            x86_load_segment_cache(cpu, s, data_sel, 0, UINT32_MAX, flat | X86_SEGA_WRITABLE);
     x86_set_eip(cpu, entry);
     if (cpu->common.tlb) tlb_flush(&cpu->common);
+}
+
+void x86_setup_multiboot_state(X86CPU *cpu, uint32_t entry, uint32_t info_addr)
+{
+    /* Multiboot leaves GDTR undefined: the kernel must load its own. */
+    x86_setup_flat_protected_state(cpu, 0x08, 0x10, cpu->gdtr.base, (uint16_t)cpu->gdtr.limit,
+                                   entry);
+    cpu->regs[X86_EAX] = 0x2badb002u;
+    cpu->regs[X86_EBX] = info_addr;
 }
 
 /* ---- port I/O ---- */
