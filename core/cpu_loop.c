@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "backends/interp/interp.h"
+#include "backends/kvm/kvm.h"
 #include "backends/llvm/jit.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -257,8 +258,15 @@ static InterpExit cpu_tb_run(CPUState *cpu, TranslationBlock *tb)
     }
 }
 
+/* -accel kvm: the vCPU runs in the kernel, not through TBs. */
+static bool cpu_runs_on_kvm(const CPUState *cpu)
+{
+    return cpu->machine && cpu->machine->opts && cpu->machine->opts->accel == ACCEL_KVM;
+}
+
 int cpu_exec(CPUState *cpu, uint64_t max_insns)
 {
+    if (cpu_runs_on_kvm(cpu)) return kvm_cpu_exec(cpu);
     TbCache *cache = cpu_tb_cache(cpu);
     Jit *jit = cpu->machine ? cpu->machine->jit : NULL;
 
@@ -323,6 +331,7 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
 bool cpu_loop_setup_accel(Machine *m, char *err, size_t errlen)
 {
     const Options *o = m->opts;
+    if (o && o->accel == ACCEL_KVM) return kvm_setup(m, err, errlen);
     if (!o || (o->accel != ACCEL_JIT && o->accel != ACCEL_DEFAULT)) return true;
     JitOptions jo = {
         .threshold = o->jit_threshold ? o->jit_threshold : JIT_DEFAULT_THRESHOLD,
@@ -338,6 +347,7 @@ bool cpu_loop_setup_accel(Machine *m, char *err, size_t errlen)
 
 void cpu_loop_teardown_accel(Machine *m)
 {
+    kvm_teardown(m);
     jit_destroy(m->jit);
     m->jit = NULL;
 }

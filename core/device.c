@@ -346,14 +346,15 @@ void device_free(Device *dev)
     free(dev);
 }
 
+/* Newest first: a device may use what older ones made (a PCI function
+ * its bus, a NIC its netdev), never the other way round. */
 void device_free_all(Machine *m)
 {
-    Device *d = m->devices;
-    m->devices = NULL;
-    while (d) {
-        Device *next = d->next;
-        device_free(d);
-        d = next;
+    while (m->devices) {
+        Device *last = m->devices;
+        while (last->next)
+            last = last->next;
+        device_free(last);
     }
 }
 

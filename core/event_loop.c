@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,8 +30,20 @@ typedef struct Bh {
     struct Bh *next;
 } Bh;
 
+typedef struct PollHook {
+    EventPollPrepareCb *prepare;
+    EventPollDispatchCb *dispatch;
+    void *opaque;
+} PollHook;
+
+#define EVENT_LOOP_MAX_HOOKS 8
+#define PFD_HOOK             (-2) /* pfd_watch value of a hook's descriptor */
+
 struct EventLoop {
     Clocks *clocks;
+    PollHook hooks[EVENT_LOOP_MAX_HOOKS];
+    int nhooks;
+    int npfds; /* entries of pfds in use during one poll */
     FdWatch *watches;
     int nwatches, cap;
     struct pollfd *pfds;
@@ -151,15 +164,52 @@ static bool bottom_halves_pending(EventLoop *loop)
     return pending;
 }
 
-/* Fill pfds from the live watches plus the wake fd; returns the count. */
-static int build_pollfds(EventLoop *loop)
+static void pollfds_reserve(EventLoop *loop, int need)
 {
-    int need = loop->nwatches + 1;
     if (need > loop->pfd_cap) {
         loop->pfd_cap = need * 2;
         loop->pfds = realloc(loop->pfds, (size_t)loop->pfd_cap * sizeof *loop->pfds);
         loop->pfd_watch = realloc(loop->pfd_watch, (size_t)loop->pfd_cap * sizeof(int));
     }
+}
+
+bool event_loop_add_poll_hook(EventLoop *loop, EventPollPrepareCb *prepare,
+                              EventPollDispatchCb *dispatch, void *opaque)
+{
+    if (loop->nhooks == EVENT_LOOP_MAX_HOOKS) return false;
+    loop->hooks[loop->nhooks++] = (PollHook){prepare, dispatch, opaque};
+    return true;
+}
+
+void event_loop_remove_poll_hook(EventLoop *loop, void *opaque)
+{
+    for (int i = 0; i < loop->nhooks; i++) {
+        if (loop->hooks[i].opaque != opaque) continue;
+        for (int k = i + 1; k < loop->nhooks; k++)
+            loop->hooks[k - 1] = loop->hooks[k];
+        loop->nhooks--;
+        return;
+    }
+}
+
+int event_loop_hook_add_pollfd(EventLoop *loop, int fd, short events)
+{
+    pollfds_reserve(loop, loop->npfds + 1);
+    loop->pfds[loop->npfds] = (struct pollfd){fd, events, 0};
+    loop->pfd_watch[loop->npfds] = PFD_HOOK;
+    return loop->npfds++;
+}
+
+short event_loop_hook_revents(EventLoop *loop, int index)
+{
+    if (index < 0 || index >= loop->npfds || loop->pfd_watch[index] != PFD_HOOK) return 0;
+    return loop->pfds[index].revents;
+}
+
+/* Fill pfds from the live watches plus the wake fd; returns the count. */
+static int build_pollfds(EventLoop *loop)
+{
+    pollfds_reserve(loop, loop->nwatches + 1);
     int n = 0;
     loop->pfds[n] = (struct pollfd){loop->wake_fd, POLLIN, 0};
     loop->pfd_watch[n++] = -1;
@@ -174,20 +224,37 @@ static int build_pollfds(EventLoop *loop)
 
 int event_loop_poll(EventLoop *loop, int64_t timeout_ns)
 {
+    loop->npfds = build_pollfds(loop);
+    /* A hook may remove itself from dispatch: iterate over a copy. */
+    PollHook hooks[EVENT_LOOP_MAX_HOOKS];
+    int nhooks = loop->nhooks;
+    memcpy(hooks, loop->hooks, sizeof hooks);
+    for (int i = 0; i < nhooks; i++)
+        hooks[i].prepare(hooks[i].opaque, loop, &timeout_ns);
     if (loop->clocks) {
         int64_t deadline = clocks_deadline_ns(loop->clocks);
         if (deadline >= 0 && (timeout_ns < 0 || deadline < timeout_ns)) timeout_ns = deadline;
     }
     if (bottom_halves_pending(loop)) timeout_ns = 0;
 
-    int npfd = build_pollfds(loop);
+    int npfd = loop->npfds;
     struct timespec ts = {timeout_ns / 1000000000, timeout_ns % 1000000000};
     int ready = ppoll(loop->pfds, (nfds_t)npfd, timeout_ns < 0 ? NULL : &ts, NULL);
     int handled = 0;
+    if (ready < 0) {
+        for (int i = 0; i < npfd; i++)
+            loop->pfds[i].revents = 0;
+    }
+    for (int i = 0; i < nhooks; i++)
+        hooks[i].dispatch(hooks[i].opaque, loop, ready < 0);
     for (int i = 0; ready > 0 && i < npfd; i++) {
         short revents = loop->pfds[i].revents;
         if (!revents) continue;
         int wi = loop->pfd_watch[i];
+        if (wi == PFD_HOOK) {
+            handled++;
+            continue;
+        }
         if (wi < 0) {
             uint64_t count;
             while (read(loop->wake_fd, &count, sizeof count) > 0)

@@ -34,6 +34,22 @@ void event_loop_schedule(EventLoop *loop, EventBhCb *cb, void *opaque);
 /* Wake a loop sleeping in poll (any thread). */
 void event_loop_notify(EventLoop *loop);
 
+/* Poll hooks, for backends that own a changing set of descriptors
+ * (libslirp): before each poll, prepare(opaque, loop, &timeout_ns) adds
+ * descriptors with event_loop_hook_add_pollfd and may lower the timeout
+ * (-1 = none); after it, dispatch(opaque, loop, poll_failed) reads their
+ * results with event_loop_hook_revents.  One hook per opaque. */
+typedef void EventPollPrepareCb(void *opaque, EventLoop *loop, int64_t *timeout_ns);
+typedef void EventPollDispatchCb(void *opaque, EventLoop *loop, bool poll_failed);
+bool event_loop_add_poll_hook(EventLoop *loop, EventPollPrepareCb *prepare,
+                              EventPollDispatchCb *dispatch, void *opaque);
+void event_loop_remove_poll_hook(EventLoop *loop, void *opaque);
+/* Only from a prepare callback: watch fd for events; returns the index
+ * to pass to event_loop_hook_revents in dispatch. */
+int event_loop_hook_add_pollfd(EventLoop *loop, int fd, short events);
+/* Only from a dispatch callback: the revents of that index (0 if none). */
+short event_loop_hook_revents(EventLoop *loop, int index);
+
 /* Wait at most timeout_ns (-1: until something happens; 0: just check),
  * bounded by the nearest timer.  Dispatches fd callbacks, scheduled work
  * and expired timers; returns how many were handled. */

@@ -13,21 +13,7 @@
 #include "core/machine.h"
 #include "core/monitor.h"
 #include "core/options.h"
-
-/* Accelerators that exist today: the interpreter and the LLVM tier (jit,
- * the default).  KVM lands with the PC machine. */
-static bool main_check_accel(const Options *o)
-{
-    switch (o->accel) {
-    case ACCEL_DEFAULT:
-    case ACCEL_INTERP:
-    case ACCEL_JIT: /* interpreter + LLVM regions (backends/llvm/jit.h) */ return true;
-    case ACCEL_KVM:
-        fprintf(stderr, "doppel: -accel kvm: not supported yet (lands with the PC machine)\n");
-        return false;
-    }
-    return true;
-}
+#include "ui/display.h"
 
 /* -hercules-cnf without -M: the board its ARCHMODE asks for (Hercules
  * starts in ESA/390 when there is none).  Read quietly: the board reads
@@ -57,10 +43,6 @@ int main(int argc, char **argv)
         options_free(&o);
         return 1;
     }
-    if (!main_check_accel(&o)) {
-        options_free(&o);
-        return 1;
-    }
     const MachineClass *mc = o.machine        ? machine_find(o.machine)
                              : o.hercules_cnf ? machine_find(main_hercules_machine(o.hercules_cnf))
                                               : machine_default();
@@ -75,7 +57,10 @@ int main(int argc, char **argv)
         options_free(&o);
         return 0;
     }
-    if (o.cpu_model && strcmp(o.cpu_model, mc->arch) != 0 && strcmp(o.cpu_model, "max") != 0) {
+    /* -cpu host: the host's CPUID as KVM offers it (backends/kvm/kvm_x86.c). */
+    bool cpu_host = o.cpu_model && !strcmp(o.cpu_model, "host") && o.accel == ACCEL_KVM;
+    if (o.cpu_model && strcmp(o.cpu_model, mc->arch) != 0 && strcmp(o.cpu_model, "max") != 0 &&
+        !cpu_host) {
         fprintf(stderr, "doppel: -cpu %s: machine '%s' has no such cpu (see -cpu help)\n",
                 o.cpu_model, mc->name);
         options_free(&o);
@@ -118,12 +103,23 @@ int main(int argc, char **argv)
         options_free(&o);
         return 1;
     }
+    char ui_err[256]; /* [display] -display sdl */
+    UiDisplay *ui = ui_display_start(m, ui_err, sizeof ui_err);
+    if (!ui && ui_err[0]) {
+        fprintf(stderr, "doppel: %s\n", ui_err);
+        monitor_free(mon);
+        machine_destroy(m);
+        log_close();
+        options_free(&o);
+        return 1;
+    }
     if (o.start_stopped)
         for (int i = 0; i < m->ncpus; i++)
             m->cpus[i]->stopped = true;
 
     int status = machine_run(m);
-    monitor_free(mon); /* [monitor] before the event loop goes */
+    ui_display_stop(ui); /* [display] before the event loop goes */
+    monitor_free(mon);   /* [monitor] before the event loop goes */
     machine_destroy(m);
     chardev_restore_terminal();
     log_close();

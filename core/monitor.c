@@ -17,6 +17,7 @@
 #include "core/cpu.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "ui/display.h"
 
 #define KEY_BACKSPACE 0x08
 #define KEY_CTRL_U    0x15
@@ -246,6 +247,18 @@ static void cmd_quit(Monitor *mon, int argc, char **argv)
     machine_request_exit(mon->machine, 0);
 }
 
+/* screendump FILE.png: the display as a PNG (ui/screendump.c). */
+static void cmd_screendump(Monitor *mon, int argc, char **argv)
+{
+    char err[512];
+    if (argc < 2) {
+        monitor_printf(mon, "screendump: expected a file name\n");
+        return;
+    }
+    if (!display_screendump(mon->machine, argv[1], err, sizeof err))
+        monitor_printf(mon, "screendump: %s\n", err);
+}
+
 static void cmd_help(Monitor *mon, int argc, char **argv);
 
 static const MonitorCommand monitor_commands[] = {
@@ -255,6 +268,7 @@ static const MonitorCommand monitor_commands[] = {
     {"stop", "s", "", "stop emulation (every cpu)", 0, cmd_stop},
     {"cont", "c", "", "resume emulation", 0, cmd_cont},
     {"quit", "q", "", "quit the emulator (exit status 0)", 0, cmd_quit},
+    {"screendump", NULL, "FILE.png", "save the screen as a PNG image", 1, cmd_screendump},
     {0},
 };
 

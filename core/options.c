@@ -48,12 +48,6 @@ static const struct {
     const char *arg_prefix; /* NULL: any argument */
     const char *message;
 } unsupported_table[] = {
-    UNSUPPORTED("-drive", NULL, "block devices land with the PC machine"),
-    UNSUPPORTED("-cdrom", NULL, "block devices land with the PC machine"),
-    UNSUPPORTED("-hda", NULL, "block devices land with the PC machine"),
-    UNSUPPORTED("-hdb", NULL, "block devices land with the PC machine"),
-    UNSUPPORTED("-netdev", NULL, "user networking lands with the PC machine"),
-    UNSUPPORTED("-display", "sdl", "the SDL window lands with the first framebuffer"),
     UNSUPPORTED("-display", "vnc", "VNC is not planned yet"),
     UNSUPPORTED("-vnc", NULL, "VNC is not planned yet"),
     UNSUPPORTED("-serial", "tcp:", "socket chardevs land with the monitor"),
@@ -61,11 +55,7 @@ static const struct {
     UNSUPPORTED("-qmp", NULL, "QMP lands with the monitor"),
     UNSUPPORTED("-gdb", NULL, "the gdbstub lands in a later issue"),
     UNSUPPORTED("-s", NULL, "the gdbstub lands in a later issue"),
-    UNSUPPORTED("-snapshot", NULL, "snapshots land with the block layer"),
-    UNSUPPORTED("-loadvm", NULL, "snapshots land with the block layer"),
-    UNSUPPORTED("-accel", "kvm", "the KVM accelerator lands with the PC machine"),
-    UNSUPPORTED("-rtc", NULL, "no machine has a real-time clock yet"),
-    UNSUPPORTED("-boot", NULL, "boot order matters once machines have firmware and disks"),
+    UNSUPPORTED("-loadvm", NULL, "VM snapshots land with savevm/loadvm in the monitor"),
 };
 
 /* ---- helpers ---- */
@@ -341,6 +331,8 @@ static int opt_drive(ParseCtx *c, const char *arg)
             d->cdrom = strcmp(v, "cdrom") == 0;
         } else if (strcmp(k, "snapshot") == 0) {
             rc = parse_onoff(c, "snapshot", v, &d->snapshot);
+        } else if (strcmp(k, "readonly") == 0) {
+            rc = parse_onoff(c, "readonly", v, &d->read_only);
         } else if (strcmp(k, "cache") == 0) {
             rc = check_choice(c, "cache", v, cache_choices);
             set_string(&d->cache, v);
@@ -352,16 +344,16 @@ static int opt_drive(ParseCtx *c, const char *arg)
     return rc;
 }
 
-/* -cdrom, -hda, -hdb: shorthands for an IDE -drive. */
-static int drive_shorthand(ParseCtx *c, const char *file, int index, bool cdrom)
+/* -cdrom, -hda, -hdb, -fda, -fdb: shorthands for an IDE or floppy -drive. */
+static int drive_shorthand(ParseCtx *c, const char *file, const char *iface, int index, bool cdrom)
 {
     if (check_file(c, file) != OPT_OK) return OPT_ERROR;
     char spec[64 + 4096];
-    snprintf(spec, sizeof spec, "file=%s,if=ide,index=%d,media=%s", file, index,
+    snprintf(spec, sizeof spec, "file=%s,if=%s,index=%d,media=%s", file, iface, index,
              cdrom ? "cdrom" : "disk");
     DriveOpts *d = drive_add(c->o, spec);
     d->file = strdup(file);
-    d->iface = strdup("ide");
+    d->iface = strdup(iface);
     d->index = index;
     d->cdrom = cdrom;
     return OPT_OK;
@@ -369,15 +361,23 @@ static int drive_shorthand(ParseCtx *c, const char *file, int index, bool cdrom)
 
 static int opt_hda(ParseCtx *c, const char *arg)
 {
-    return drive_shorthand(c, arg, 0, false);
+    return drive_shorthand(c, arg, "ide", 0, false);
 }
 static int opt_hdb(ParseCtx *c, const char *arg)
 {
-    return drive_shorthand(c, arg, 1, false);
+    return drive_shorthand(c, arg, "ide", 1, false);
 }
 static int opt_cdrom(ParseCtx *c, const char *arg)
 {
-    return drive_shorthand(c, arg, 2, true);
+    return drive_shorthand(c, arg, "ide", 2, true);
+}
+static int opt_fda(ParseCtx *c, const char *arg)
+{
+    return drive_shorthand(c, arg, "floppy", 0, false);
+}
+static int opt_fdb(ParseCtx *c, const char *arg)
+{
+    return drive_shorthand(c, arg, "floppy", 1, false);
 }
 
 /* [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport */
@@ -514,6 +514,7 @@ static int opt_serial(ParseCtx *c, const char *arg)
     }
 CHARDEV_OPTION(monitor)
 CHARDEV_OPTION(qmp)
+CHARDEV_OPTION(debugcon)
 CHARDEV_OPTION(gdb)
 
 static int opt_gdb_default(ParseCtx *c, const char *arg)
@@ -791,6 +792,8 @@ static const OptionDef option_table[] = {
     {"cdrom", NULL, "file", opt_cdrom, "CD-ROM image (IDE index 2)"},
     {"hda", NULL, "file", opt_hda, "hard disk image (IDE index 0)"},
     {"hdb", NULL, "file", opt_hdb, "hard disk image (IDE index 1)"},
+    {"fda", NULL, "file", opt_fda, "floppy disk image (drive A:)"},
+    {"fdb", NULL, "file", opt_fdb, "floppy disk image (drive B:)"},
     {"netdev", NULL, "user,id=..", opt_netdev, "user network backend (hostfwd=tcp::2222-:22)"},
     {"device", NULL, "name[,prop=..]", opt_device,
      "add a device ('-device help', '-device name,help')"},
@@ -799,6 +802,8 @@ static const OptionDef option_table[] = {
     {"display", NULL, "type", opt_display, "display: sdl, none, vnc=<display>"},
     {"vnc", NULL, "display", opt_vnc, "VNC server on display"},
     {"monitor", NULL, "dev", opt_monitor, "monitor on a chardev"},
+    {"debugcon", NULL, "dev", opt_debugcon,
+     "x86: debug console at port 0x402 (SeaBIOS's log), e.g. file:bios.log"},
     {"qmp", NULL, "dev", opt_qmp, "QMP server on a chardev"},
     {"gdb", NULL, "dev", opt_gdb, "gdbstub on a chardev (e.g. tcp::1234)"},
     {"s", NULL, NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
@@ -951,10 +956,10 @@ static void free_strings(char **v, int n)
 void options_free(Options *o)
 {
     char **strings[] = {
-        &o->machine, &o->machine_accel, &o->cpu_model,    &o->bios,        &o->kernel,  &o->initrd,
-        &o->append,  &o->dtb,           &o->display,      &o->vnc,         &o->monitor, &o->qmp,
-        &o->gdb,     &o->log_spec,      &o->log_file,     &o->loadvm,      &o->name,    &o->rtc,
-        &o->boot,    &o->ipl,           &o->dump_on_wait, &o->hercules_cnf};
+        &o->machine, &o->machine_accel, &o->cpu_model,    &o->bios,         &o->kernel,  &o->initrd,
+        &o->append,  &o->dtb,           &o->display,      &o->vnc,          &o->monitor, &o->qmp,
+        &o->gdb,     &o->log_spec,      &o->log_file,     &o->loadvm,       &o->name,    &o->rtc,
+        &o->boot,    &o->ipl,           &o->dump_on_wait, &o->hercules_cnf, &o->debugcon};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     for (int i = 0; i < o->ndrives; i++) {

@@ -38,12 +38,13 @@ typedef enum AccelKind {
 typedef struct DriveOpts {
     char *spec; /* the raw spec as given (synthesised for -cdrom/-hda/-hdb) */
     char *file;
-    char *format;  /* raw, qcow2, ... (NULL: probe) */
-    char *iface;   /* if=: ide, scsi, virtio, floppy, pflash, none */
-    int index;     /* -1 when absent */
-    bool cdrom;    /* media=cdrom */
-    bool snapshot; /* snapshot=on */
-    char *cache;   /* none, writeback, writethrough, directsync, unsafe */
+    char *format;   /* raw, qcow2, ... (NULL: probe) */
+    char *iface;    /* if=: ide, scsi, virtio, floppy, pflash, none */
+    int index;      /* -1 when absent */
+    bool cdrom;     /* media=cdrom */
+    bool snapshot;  /* snapshot=on */
+    bool read_only; /* readonly=on */
+    char *cache;    /* none, writeback, writethrough, directsync, unsafe */
 } DriveOpts;
 
 /* -netdev user,id=...,hostfwd=...  (only the user backend exists). */
@@ -93,6 +94,7 @@ typedef struct Options {
     char *vnc;
     char *monitor;
     char *qmp;
+    char *debugcon;     /* -debugcon: the PC's port 0x402 debug console */
     char *gdb;          /* -gdb dev or -s ("tcp::1234") */
     bool start_stopped; /* -S */
 

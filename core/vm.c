@@ -74,7 +74,8 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
     }
     char err[200];
     if (!cpu_loop_setup_accel(m, err, sizeof err)) {
-        fprintf(stderr, "doppel: -accel jit: %s\n", err);
+        fprintf(stderr, "doppel: -accel %s: %s\n", opts && opts->accel == ACCEL_KVM ? "kvm" : "jit",
+                err);
         machine_destroy(m);
         return NULL;
     }

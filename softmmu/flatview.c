@@ -152,6 +152,28 @@ void flatview_rebuild(AddressSpace *as)
     for (unsigned i = 0; i < as->ncpus; i++)
         if (as->cpus[i]->tlb) tlb_flush(as->cpus[i]);
     if (as->tb_cache) tb_flush(as->tb_cache);
+    for (unsigned i = 0; i < as->nlisteners; i++)
+        as->listeners[i].changed(as->listeners[i].opaque, as);
+}
+
+bool address_space_add_listener(AddressSpace *as, AddressSpaceChanged *changed, void *opaque)
+{
+    if (as->nlisteners >= ADDRESS_SPACE_MAX_LISTENERS) return false;
+    as->listeners[as->nlisteners].changed = changed;
+    as->listeners[as->nlisteners].opaque = opaque;
+    as->nlisteners++;
+    return true;
+}
+
+void address_space_remove_listener(AddressSpace *as, AddressSpaceChanged *changed, void *opaque)
+{
+    for (unsigned i = 0; i < as->nlisteners; i++) {
+        if (as->listeners[i].changed != changed || as->listeners[i].opaque != opaque) continue;
+        for (unsigned k = i + 1; k < as->nlisteners; k++)
+            as->listeners[k - 1] = as->listeners[k];
+        as->nlisteners--;
+        return;
+    }
 }
 
 void flatview_update(MemoryRegion *mr)

@@ -106,6 +106,11 @@ typedef struct FlatView {
     unsigned nsections;
 } FlatView;
 
+/* Told after every rebuild that changed the flat view (an accelerator
+ * mirroring the map, e.g. KVM memory slots). */
+typedef void AddressSpaceChanged(void *opaque, struct AddressSpace *as);
+#define ADDRESS_SPACE_MAX_LISTENERS 4
+
 typedef struct AddressSpace {
     const char *name;
     MemoryRegion *root;
@@ -113,6 +118,11 @@ typedef struct AddressSpace {
     struct CPUState **cpus; /* cpus whose TLBs map this space */
     unsigned ncpus;
     void *tb_cache; /* struct TbCache *, for code invalidation */
+    struct {
+        AddressSpaceChanged *changed;
+        void *opaque;
+    } listeners[ADDRESS_SPACE_MAX_LISTENERS];
+    unsigned nlisteners;
 } AddressSpace;
 
 typedef enum MemTxResult {
@@ -142,6 +152,11 @@ void memory_region_set_address(MemoryRegion *mr, uint64_t addr);
 void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);
 void address_space_destroy(AddressSpace *as);
 void address_space_add_cpu(AddressSpace *as, struct CPUState *cpu);
+/* Call changed(opaque, as) after each rebuild that changed the flat view
+ * (not now: the caller reads the current view itself).  False when the
+ * table is full. */
+bool address_space_add_listener(AddressSpace *as, AddressSpaceChanged *changed, void *opaque);
+void address_space_remove_listener(AddressSpace *as, AddressSpaceChanged *changed, void *opaque);
 /* Section holding paddr, or NULL. */
 const FlatSection *address_space_lookup(AddressSpace *as, uint64_t paddr);
 /* Host pointer for a RAM/ROM byte range fully inside one section, or NULL. */

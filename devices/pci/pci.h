@@ -4,8 +4,9 @@
  * bridge turns configuration mechanism #1 (ports 0xcf8/0xcfc) into
  * pci_bus_config_read/write; BARs are mapped into the bus's memory and I/O
  * containers when the guest programs them and enables decoding in the
- * command register; INTx pins reach the interrupt router as PIRQ A-D after
- * the standard swizzle ((slot + pin - 1) & 3).
+ * command register; INTx pins reach the interrupt router as PIRQ A-D as the
+ * i440FX boards of QEMU and SeaBIOS wire them: (slot + pin - 2) & 3, pin 1
+ * being INTA#.
  *
  * A device's realize:
  *     PciBus *bus = machine_find_bus(m, PCI_BUS_NAME);
@@ -144,6 +145,9 @@ void pci_device_reset(PciDevice *d);
 void pci_config_set_interrupt_pin(PciDevice *d, uint8_t pin); /* 1 = INTA# .. 4 = INTD#, 0 none */
 /* Declare BAR n (0-5, or PCI_ROM_SLOT with PCI_BAR_ROM) backed by mr. */
 void pci_register_bar(PciDevice *d, int n, unsigned type, MemoryRegion *mr);
+/* After a snapshot load: map the BARs the loaded config programs and
+ * drive INTx# from the loaded level. */
+void pci_device_post_load(PciDevice *d);
 /* Drive INTx# (level-triggered; ignored while COMMAND.INTX_DISABLE, but
  * STATUS.INTERRUPT always follows the device's level). */
 void pci_set_irq(PciDevice *d, int level);

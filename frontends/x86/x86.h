@@ -299,6 +299,9 @@ void x86_setup_multiboot_state(X86CPU *cpu, uint32_t entry, uint32_t info_addr);
 void x86_setup_flat_protected_state(X86CPU *cpu, uint16_t code_sel, uint16_t data_sel,
                                     uint32_t gdt_base, uint16_t gdt_limit, uint32_t entry);
 
+/* CPUID as the guest sees it (boards: SMBIOS processor ids). */
+void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
 /* Port I/O through cpu->io (also for INS/OUTS helpers); size 1, 2, 4. */
 uint32_t x86_port_read(X86CPU *cpu, uint16_t port, unsigned size);
 void x86_port_write(X86CPU *cpu, uint16_t port, uint32_t value, unsigned size);

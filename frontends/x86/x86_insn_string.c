@@ -144,18 +144,21 @@ static uint32_t min32(uint32_t a, uint32_t b)
 }
 
 /* Map the source and/or destination of the next piece of at most n
- * elements.  Returns the elements in the piece: n or fewer, or 1 for an
- * element that goes through x86_load_linear/x86_store_linear (a page- or
+ * elements; ES:EDI is written by MOVS/STOS, only read by CMPS/SCAS.
+ * Returns the elements in the piece: n or fewer, or 1 for an element that
+ * goes through x86_load_linear/x86_store_linear (a page- or
  * limit-crossing element, or memory that is not plain RAM). */
 static uint32_t str_piece(const StrState *s, uint32_t n, StrSide *src, StrSide *dst)
 {
     X86CPU *cpu = s->cpu;
+    bool dst_writes = s->op != X86_STR_CMPS && s->op != X86_STR_SCAS;
     if (src) n = min32(n, str_piece_limit(s, s->seg, str_reg(cpu, X86_ESI, s->amask), false, src));
     if (dst)
-        n = min32(n, str_piece_limit(s, X86_SEG_ES, str_reg(cpu, X86_EDI, s->amask), true, dst));
+        n = min32(n,
+                  str_piece_limit(s, X86_SEG_ES, str_reg(cpu, X86_EDI, s->amask), dst_writes, dst));
     if (n == 0) return 1;
     if (src) str_map(s, src, n, MMU_READ);
-    if (dst) str_map(s, dst, n, MMU_WRITE);
+    if (dst) str_map(s, dst, n, dst_writes ? MMU_WRITE : MMU_READ);
     if ((src && !src->host) || (dst && !dst->host)) {
         if (src) src->host = NULL;
         if (dst) dst->host = NULL;
