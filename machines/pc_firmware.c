@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/keyval.h"
 #include "core/machine.h"
 #include "core/options.h"
 #include "devices/block/fdc.h"
@@ -62,25 +63,42 @@ static int boot_device_code(char c)
     }
 }
 
-static void pc_boot_order(const Options *o, char order[4])
+/* -boot [order=]DRIVES,menu=on|off,splash-time=MS,reboot-timeout=MS
+ * (options.c checked the syntax). */
+typedef struct PcBootOptions {
+    char order[4]; /* up to three of a, c, d, n */
+    bool menu;
+    int splash_ms;         /* -1: SeaBIOS's default */
+    int reboot_timeout_ms; /* -1: never retry (QEMU's default) */
+} PcBootOptions;
+
+static void pc_boot_options(const Options *o, PcBootOptions *b)
 {
-    strcpy(order, "cad"); /* QEMU's default */
-    const char *p = o && o->boot ? o->boot : NULL;
-    if (!p) return;
-    const char *key = strstr(p, "order=");
-    if (key)
-        p = key + 6;
-    else if (strchr(p, '='))
-        return; /* only menu= etc. */
-    size_t n = strcspn(p, ",");
-    if (n > 3) n = 3;
-    memset(order, 0, 4);
-    memcpy(order, p, n);
+    *b = (PcBootOptions){.order = "cad", .splash_ms = -1, .reboot_timeout_ms = -1};
+    if (!o || !o->boot) return;
+    KeyValList l;
+    keyval_split(o->boot, &l);
+    for (int i = 0; i < l.n; i++) {
+        const KeyVal *kv = &l.items[i];
+        const char *order = i == 0 && !kv->value        ? kv->key
+                            : !strcmp(kv->key, "order") ? kv->value
+                                                        : NULL;
+        if (order)
+            snprintf(b->order, sizeof b->order, "%.3s", order);
+        else if (!strcmp(kv->key, "menu"))
+            b->menu = kv->value && !strcmp(kv->value, "on");
+        else if (!strcmp(kv->key, "splash-time"))
+            b->splash_ms = atoi(kv->value);
+        else if (!strcmp(kv->key, "reboot-timeout"))
+            b->reboot_timeout_ms = atoi(kv->value);
+    }
+    keyval_free(&l);
 }
 
-static bool pc_boot_menu(const Options *o)
+static void fw_cfg_add_file_le(Device *fw, const char *name, uint32_t v, size_t bytes)
 {
-    return o && o->boot && strstr(o->boot, "menu=on");
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    fw_cfg_add_file(fw, name, le, bytes);
 }
 
 /* The equipment byte (IBM AT BIOS INT 11h layout): floppy drives present
@@ -118,9 +136,11 @@ static void pc_cmos_setup(Machine *m, PcBoard *b)
     };
     for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++)
         mc146818_set_cmos(b->rtc, bytes[i][0], bytes[i][1]);
-    char order[4];
-    pc_boot_order(m->opts, order);
-    int d[3] = {boot_device_code(order[0]), boot_device_code(order[1]), boot_device_code(order[2])};
+    PcBootOptions boot;
+    pc_boot_options(m->opts, &boot);
+    const char *order = boot.order;
+    int d[3] = {boot_device_code(order[0]), order[0] ? boot_device_code(order[1]) : 0,
+                order[0] && order[1] ? boot_device_code(order[2]) : 0};
     mc146818_set_cmos(b->rtc, CMOS_BOOT_FLAG2, (uint8_t)(d[1] << 4 | d[0]));
     mc146818_set_cmos(b->rtc, CMOS_BOOT_FLAG1, (uint8_t)(d[2] << 4 | 1));
 }
@@ -218,7 +238,14 @@ bool pc_firmware_describe(Machine *m, PcBoard *b)
     fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, (uint16_t)m->ncpus);
     uint64_t numa = 0;
     fw_cfg_add_bytes(fw, FW_CFG_NUMA, &numa, sizeof numa);
-    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, pc_boot_menu(m->opts));
+    PcBootOptions boot;
+    pc_boot_options(m->opts, &boot);
+    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, boot.menu);
+    /* SeaBIOS: how long the menu prompt waits, and how long to wait
+     * before rebooting when nothing boots (-1: never). */
+    if (boot.splash_ms >= 0)
+        fw_cfg_add_file_le(fw, "etc/boot-menu-wait", (uint32_t)boot.splash_ms, 2);
+    fw_cfg_add_file_le(fw, "etc/boot-fail-wait", (uint32_t)boot.reboot_timeout_ms, 4);
     pc_e820_file(m, b);
     /* Without a display the firmware's screen goes to COM1 (SeaBIOS's
      * serial console, as QEMU does with -nographic). */

@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 APT="$OUT/apt"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
-STAMP="$OUT/.ready-v2"
+STAMP="$OUT/.ready-v3"
 if [ -f "$STAMP" ]; then exit 0; fi
 
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -60,7 +60,7 @@ disk)
   echo "DOPPEL-DISK: sda $(cat /sys/block/sda/size 2>/dev/null || echo missing) sectors"
   ;;
 net)
-  # DHCP from slirp, then a TCP exchange with the test's server on the
+  # DHCP from slirp, then an HTTP request to the test's server on the
   # host's loopback, reached through the gateway 10.0.2.2.
   port=""
   for arg in $(cat /proc/cmdline); do
@@ -69,7 +69,7 @@ net)
   ifconfig lo 127.0.0.1 up
   if udhcpc -i eth0 -n -q -t 5 -s /usr/share/udhcpc/default.script; then
     echo "DOPPEL-NET: lease $(ifconfig eth0 | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')"
-    reply="$(echo "hello from the guest" | nc 10.0.2.2 "$port")"
+    reply="$(wget -q -T 10 -O - "http://10.0.2.2:$port/from-the-guest")"
     echo "DOPPEL-NET: reply $reply"
   else
     echo "DOPPEL-NET: no lease"

@@ -283,7 +283,7 @@ static void tcp_send(GuestTcp *t, uint8_t flags, const void *data, size_t len)
     put32(tcp + 4, t->snd_nxt), put32(tcp + 8, t->rcv_nxt);
     tcp[12] = 0x50, tcp[13] = flags;
     put16(tcp + 14, 65535);
-    memcpy(tcp + 20, data, len);
+    if (len) memcpy(tcp + 20, data, len);
     size_t flen = ipv4_frame(f, gw_mac, guest_ip, t->rip, 6, 20 + len);
     put16(tcp + 16, csum(tcp, 20 + len, pseudo_sum(f + 14, 6, 20 + len)));
     send_frame(f, flen);

@@ -77,6 +77,24 @@ test_main:
     CHECK "WP=1: write to read-only raises #PF", dword [fault_vec], 14
     CHECK "#PF error code: write, present", dword [fault_err], 3
     CHECK "WP=1: the write did not happen", dword [FRAME2 + 0x10], 0x44
+    ; SCAS and CMPS only read ES:EDI: they run on the read-only page.
+    TRY .scas_done
+    cld
+    mov edi, VIRT + 0x1000
+    mov ecx, 0x100
+    mov al, 0x44
+    repne scasb
+.scas_done:
+    CHECK "WP=1: REPNE SCASB reads a read-only page", dword [fault_vec], -1
+    CHECK "REPNE SCASB stops after the match", edi, VIRT + 0x1011
+    TRY .cmps_done
+    mov esi, FRAME2
+    mov edi, VIRT + 0x1000
+    mov ecx, 0x20
+    repe cmpsb
+.cmps_done:
+    CHECK "WP=1: REPE CMPSB reads a read-only page", dword [fault_vec], -1
+    CHECK "REPE CMPSB compares the page with its frame", ecx, 0
     mov eax, cr0
     and eax, ~0x10000
     mov cr0, eax
