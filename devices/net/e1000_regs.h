@@ -125,7 +125,9 @@ enum {
     EECD_REQ = 1u << 6,
     EECD_GNT = 1u << 7,
     EECD_PRES = 1u << 8,
-    EECD_SW_BITS = 0x3f | EECD_REQ, /* SK CS DI FWE: what software drives */
+    /* SK, CS, DI, FWE and REQ: what software drives.  DO is the EEPROM's
+     * output: a driver writing back the DO it read must not latch it. */
+    EECD_SW_BITS = (0x3f & ~EECD_DO) | EECD_REQ,
 };
 
 /* §13.4.4 EERD */

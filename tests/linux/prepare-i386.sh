@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 APT="$OUT/apt"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
-STAMP="$OUT/.ready-v3"
+STAMP="$OUT/.ready-v4"
 if [ -f "$STAMP" ]; then exit 0; fi
 
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -69,7 +69,8 @@ net)
   ifconfig lo 127.0.0.1 up
   if udhcpc -i eth0 -n -q -t 5 -s /usr/share/udhcpc/default.script; then
     echo "DOPPEL-NET: lease $(ifconfig eth0 | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')"
-    reply="$(wget -q -T 10 -O - "http://10.0.2.2:$port/from-the-guest")"
+    # (busybox 1.35's wget crashes with -q -T; plain -O - is fine)
+    reply="$(wget -O - "http://10.0.2.2:$port/from-the-guest" 2>/dev/null)"
     echo "DOPPEL-NET: reply $reply"
   else
     echo "DOPPEL-NET: no lease"

@@ -188,11 +188,15 @@ static uint16_t ee_read_word(unsigned addr)
     unsigned cmd = 6u << 6 | addr; /* READ opcode 110b, 6 address bits */
     for (int i = 8; i >= 0; i--)
         ee_clock_out(cs, (cmd >> i) & 1);
+    /* As Linux's e1000_shift_in_ee_bits: the clock edges write back the
+     * EECD value last read, DO included. */
     uint16_t data = 0;
+    uint32_t e = rd(E1000_EECD) & ~(EECD_DO | EECD_DI);
     for (int i = 0; i < 16; i++) {
-        ee_write(cs | EECD_SK);
-        data = (uint16_t)(data << 1 | ((rd(E1000_EECD) & EECD_DO) ? 1 : 0));
-        ee_write(cs);
+        ee_write(e |= EECD_SK);
+        e = rd(E1000_EECD) & ~EECD_DI;
+        data = (uint16_t)(data << 1 | ((e & EECD_DO) ? 1 : 0));
+        ee_write(e &= ~EECD_SK);
     }
     ee_write(0);
     return data;
