@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/load_file.h"
 #include "softmmu/memory.h"
 
@@ -54,34 +55,6 @@ enum {
     INITRD_MAX_OLD = 0x37ffffff,
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -93,7 +66,7 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
 
 bool linux_boot_is_bzimage(const uint8_t *image, size_t len)
 {
-    return len >= HDR_MAGIC + 4 && get32(image + HDR_MAGIC) == HDR_MAGIC_VALUE;
+    return len >= HDR_MAGIC + 4 && get_le32(image + HDR_MAGIC) == HDR_MAGIC_VALUE;
 }
 
 typedef struct LinuxImages {
@@ -125,7 +98,7 @@ static bool check_header(const LinuxBootArgs *a, const uint8_t *k, size_t size, 
     if (!linux_boot_is_bzimage(k, size) || size < 0x1000)
         return fail(err, errlen, "-kernel %s: not a Linux bzImage (no \"HdrS\" setup header)",
                     a->kernel);
-    uint16_t version = get16(k + HDR_VERSION);
+    uint16_t version = get_le16(k + HDR_VERSION);
     if (version < PROTOCOL_MIN)
         return fail(err, errlen, "-kernel %s: boot protocol %u.%02u is too old (need 2.02)",
                     a->kernel, version >> 8, version & 0xff);
@@ -144,7 +117,7 @@ static void write_gdt(struct AddressSpace *as)
     };
     uint8_t b[sizeof gdt];
     for (int i = 0; i < 4; i++)
-        put64(b + 8 * i, gdt[i]);
+        put_le64(b + 8 * i, gdt[i]);
     address_space_write_rom(as, LINUX_BOOT_GDT, b, sizeof b);
 }
 
@@ -158,7 +131,7 @@ bool linux_boot_load(struct AddressSpace *as, const LinuxBootArgs *a, LinuxBoot 
         return false;
     }
     const uint8_t *k = im.kernel;
-    uint16_t version = get16(k + HDR_VERSION);
+    uint16_t version = get_le16(k + HDR_VERSION);
     unsigned setup_sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
     size_t setup_size = (setup_sects + 1) * 512u;
     if (setup_size >= im.kernel_size) {
@@ -168,9 +141,9 @@ bool linux_boot_load(struct AddressSpace *as, const LinuxBootArgs *a, LinuxBoot 
     }
     size_t pm_size = im.kernel_size - setup_size;
     uint32_t cmdline_size =
-        version >= PROTOCOL_CMDLINE_SIZE ? get32(k + HDR_CMDLINE_SIZE) : CMDLINE_SIZE_OLD;
+        version >= PROTOCOL_CMDLINE_SIZE ? get_le32(k + HDR_CMDLINE_SIZE) : CMDLINE_SIZE_OLD;
     uint64_t initrd_max =
-        version >= PROTOCOL_INITRD_MAX ? get32(k + HDR_INITRD_ADDR_MAX) : INITRD_MAX_OLD;
+        version >= PROTOCOL_INITRD_MAX ? get_le32(k + HDR_INITRD_ADDR_MAX) : INITRD_MAX_OLD;
     const char *cmdline = a->cmdline ? a->cmdline : "";
     size_t cmdline_len = strlen(cmdline);
 
@@ -216,19 +189,19 @@ bool linux_boot_load(struct AddressSpace *as, const LinuxBootArgs *a, LinuxBoot 
     memcpy(bp + HDR_SETUP_SECTS, k + HDR_SETUP_SECTS, hdr_end - HDR_SETUP_SECTS);
     bp[BP_SENTINEL] = 0;
     bp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
-    put16(bp + HDR_HEAP_END_PTR, 0);
-    put32(bp + HDR_CMD_LINE_PTR, LINUX_BOOT_CMDLINE);
-    put32(bp + HDR_RAMDISK_IMAGE, (uint32_t)initrd_addr);
-    put32(bp + HDR_RAMDISK_SIZE, (uint32_t)im.initrd_size);
-    put64(bp + BP_ACPI_RSDP_ADDR, a->acpi_rsdp);
+    put_le16(bp + HDR_HEAP_END_PTR, 0);
+    put_le32(bp + HDR_CMD_LINE_PTR, LINUX_BOOT_CMDLINE);
+    put_le32(bp + HDR_RAMDISK_IMAGE, (uint32_t)initrd_addr);
+    put_le32(bp + HDR_RAMDISK_SIZE, (uint32_t)im.initrd_size);
+    put_le64(bp + BP_ACPI_RSDP_ADDR, a->acpi_rsdp);
     int n = a->e820 ? a->e820->count : 0;
     if (n > BP_E820_MAX) n = BP_E820_MAX;
     bp[BP_E820_ENTRIES] = (uint8_t)n;
     for (int i = 0; i < n; i++) {
         uint8_t *e = bp + BP_E820_TABLE + 20 * i;
-        put64(e, a->e820->entry[i].addr);
-        put64(e + 8, a->e820->entry[i].size);
-        put32(e + 16, a->e820->entry[i].type);
+        put_le64(e, a->e820->entry[i].addr);
+        put_le64(e + 8, a->e820->entry[i].size);
+        put_le32(e + 16, a->e820->entry[i].type);
     }
 
     write_gdt(as);
@@ -238,7 +211,7 @@ bool linux_boot_load(struct AddressSpace *as, const LinuxBootArgs *a, LinuxBoot 
     if (im.initrd) address_space_write_rom(as, initrd_addr, im.initrd, im.initrd_size);
 
     *out = (LinuxBoot){
-        .entry = get32(k + HDR_CODE32_START),
+        .entry = get_le32(k + HDR_CODE32_START),
         .boot_params = LINUX_BOOT_PARAMS,
         .protocol = version,
         .initrd_addr = (uint32_t)initrd_addr,

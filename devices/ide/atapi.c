@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/log.h"
 #include "devices/ide/ide_core.h"
 
@@ -42,25 +43,6 @@ enum {
 };
 
 #define CD_LEADIN_FRAMES 150 /* MSF 00:02:00 is LBA 0 */
-
-static uint16_t be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put_be16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, v >> 16);
-    put_be16(p + 2, v);
-}
 
 static uint32_t atapi_blocks(const IdeDrive *d)
 {
@@ -269,12 +251,12 @@ static void atapi_read(IdeDrive *d, uint32_t lba, uint32_t count)
 
 static void atapi_read10(IdeDrive *d, const uint8_t *cdb)
 {
-    atapi_read(d, be32(&cdb[2]), be16(&cdb[7]));
+    atapi_read(d, get_be32(&cdb[2]), get_be16(&cdb[7]));
 }
 
 static void atapi_read12(IdeDrive *d, const uint8_t *cdb)
 {
-    atapi_read(d, be32(&cdb[2]), be32(&cdb[6]));
+    atapi_read(d, get_be32(&cdb[2]), get_be32(&cdb[6]));
 }
 
 /* MODE SENSE pages (MMC-3 §5.5): read error recovery, CD audio control,
@@ -314,7 +296,7 @@ static void atapi_mode_sense(IdeDrive *d, const uint8_t *cdb)
 {
     bool ten = cdb[0] == 0x5a;
     uint8_t page = cdb[2] & 0x3f, control = cdb[2] >> 6;
-    uint32_t alloc = ten ? be16(&cdb[7]) : cdb[4];
+    uint32_t alloc = ten ? get_be16(&cdb[7]) : cdb[4];
     uint32_t hdr = ten ? 8 : 4, len = hdr;
     if (control == 3) { /* saved values */
         atapi_fail(d, SENSE_ILLEGAL_REQUEST, ASC_SAVING_NOT_SUPPORTED);
@@ -368,7 +350,7 @@ static void atapi_read_toc(IdeDrive *d, const uint8_t *cdb)
 {
     bool msf = cdb[1] & 2;
     uint8_t format = cdb[2] & 0x0f, track = cdb[6];
-    uint32_t alloc = be16(&cdb[7]), blocks = atapi_blocks(d), len = 4;
+    uint32_t alloc = get_be16(&cdb[7]), blocks = atapi_blocks(d), len = 4;
     uint8_t *b = d->io_buffer;
     if (format == 0 && (cdb[9] >> 6)) format = cdb[9] >> 6; /* SFF-8020 placement */
     memset(b, 0, 48);
@@ -447,7 +429,7 @@ static void atapi_get_configuration(IdeDrive *d, const uint8_t *cdb)
 {
     static const uint16_t features[] = {0x0000, 0x0001, 0x0003};
     uint8_t rt = cdb[1] & 3;
-    uint16_t start = be16(&cdb[2]);
+    uint16_t start = get_be16(&cdb[2]);
     uint32_t len = 8;
     uint8_t *b = d->io_buffer;
     if (rt == 3) {
@@ -461,7 +443,7 @@ static void atapi_get_configuration(IdeDrive *d, const uint8_t *cdb)
     }
     put_be32(b, len - 4);
     put_be16(&b[6], d->medium_present ? 0x0008 : 0x0000); /* current profile */
-    atapi_reply(d, len, be16(&cdb[7]));
+    atapi_reply(d, len, get_be16(&cdb[7]));
 }
 
 static void atapi_get_event_status(IdeDrive *d, const uint8_t *cdb)
@@ -484,7 +466,7 @@ static void atapi_get_event_status(IdeDrive *d, const uint8_t *cdb)
         b[2] = 0x80; /* no event available */
     }
     put_be16(b, len - 2);
-    atapi_reply(d, len, be16(&cdb[7]));
+    atapi_reply(d, len, get_be16(&cdb[7]));
 }
 
 static void atapi_read_disc_info(IdeDrive *d, const uint8_t *cdb)
@@ -502,13 +484,13 @@ static void atapi_read_disc_info(IdeDrive *d, const uint8_t *cdb)
     b[5] = b[6] = 1;         /* first and last track of the last session */
     b[7] = 0x20;             /* unrestricted use */
     memset(&b[16], 0xff, 8); /* lead-in / lead-out start: not given */
-    atapi_reply(d, 34, be16(&cdb[7]));
+    atapi_reply(d, 34, get_be16(&cdb[7]));
 }
 
 static void atapi_mechanism_status(IdeDrive *d, const uint8_t *cdb)
 {
     memset(d->io_buffer, 0, 8); /* no changer, idle, no slots */
-    atapi_reply(d, 8, be16(&cdb[8]));
+    atapi_reply(d, 8, get_be16(&cdb[8]));
 }
 
 static void atapi_start_stop(IdeDrive *d, const uint8_t *cdb)

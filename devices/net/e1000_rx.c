@@ -10,6 +10,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/bytes.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "devices/net/e1000_internal.h"
@@ -18,11 +19,6 @@
 #define ETH_MAX_FRAME    1518  /* without FCS, untagged */
 #define RX_JUMBO_MAX     16384 /* largest frame with RCTL.LPE */
 #define RX_DELAY_UNIT_NS 1024  /* RDTR and RADV count 1.024 us (§13.4.24) */
-
-static uint16_t get_be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* §13.4.22 RCTL.BSIZE with BSEX. */
 static uint32_t e1000_rx_buf_size(uint32_t rctl)
