@@ -37,3 +37,19 @@ foreach(src ${X86_GUEST_TESTS})
   list(APPEND x86_elfs ${elf})
 endforeach()
 add_custom_target(x86-guests ALL DEPENDS ${x86_elfs})
+
+# Boot images built whole by nasm -f bin (tests/guest/x86-boot/*.asm):
+# ${X86_GUEST_DIR}/<name>.img, booted by SeaBIOS in the pc_boot suite.
+file(GLOB X86_BOOT_IMAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/guest/x86-boot/*.asm)
+set(x86_imgs)
+foreach(src ${X86_BOOT_IMAGES})
+  get_filename_component(name ${src} NAME_WE)
+  set(img ${X86_GUEST_DIR}/${name}.img)
+  add_custom_command(OUTPUT ${img}
+    COMMAND ${X86_NASM} -f bin -o ${img} ${src}
+    DEPENDS ${src}
+    COMMENT "nasm ${name}.img" VERBATIM)
+  list(APPEND x86_imgs ${img})
+endforeach()
+add_custom_target(x86-boot-images ALL DEPENDS ${x86_imgs})
+add_dependencies(x86-guests x86-boot-images)

@@ -9,7 +9,7 @@ PACKAGES=(
   libtelnet-dev s3270
   nasm qemu-system-x86
   seabios qemu-utils acpica-tools cpio libpng-dev libzstd-dev
-  syslinux extlinux mtools dosfstools
+  syslinux extlinux mtools dosfstools isolinux syslinux-common genisoimage bc
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -7,6 +7,8 @@
 #               line, and powers off
 #   disk.img    a FAT disk (no partition table) with syslinux, the kernel and
 #               the initramfs, which SeaBIOS boots from IDE
+#   cd.iso      an ISO 9660 CD with isolinux (El Torito, no emulation), the
+#               kernel and the initramfs
 # Packages come through apt-get download with a private package list
 # (APT::Architectures=i386, Dir::State::Lists), unpacked with dpkg -x: the
 # host's dpkg is not touched.  Re-running reuses what is already there.
@@ -16,7 +18,7 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 APT="$OUT/apt"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
-STAMP="$OUT/.ready-v4"
+STAMP="$OUT/.ready-v5"
 if [ -f "$STAMP" ]; then exit 0; fi
 
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -58,6 +60,11 @@ case "$test" in
 disk)
   # The IDE disk the kernel booted from, as Linux sees it.
   echo "DOPPEL-DISK: sda $(cat /sys/block/sda/size 2>/dev/null || echo missing) sectors"
+  ;;
+cdrom)
+  # The ATAPI CD-ROM the kernel booted from: its ISO 9660 volume read back.
+  mkdir -p /mnt && mount -t iso9660 -o ro /dev/sr0 /mnt 2>/dev/null &&
+    echo "DOPPEL-CDROM: sr0 $(ls /mnt | tr '\n' ' ')"
   ;;
 net)
   # DHCP from slirp, then an HTTP request to the test's server on the
@@ -104,7 +111,7 @@ add_module() {
   ORDER+=("$name")
   cp "$f" "$R/lib/modules/$name.ko"
 }
-for m in ata_piix sd_mod sr_mod e1000 ne2k-pci floppy; do add_module "$m"; done
+for m in ata_piix sd_mod sr_mod isofs e1000 ne2k-pci floppy; do add_module "$m"; done
 printf '%s\n' "${ORDER[@]}" > "$R/lib/modules/order"
 cat > "$R/usr/share/udhcpc/default.script" <<'DHCP'
 #!/bin/sh
@@ -137,5 +144,16 @@ LABEL linux
 CFG
 MTOOLS_SKIP_CHECK=1 mcopy -i "$OUT/disk.img" "$OUT/vmlinuz" "$OUT/initrd.gz" "$OUT/syslinux.cfg" ::/
 syslinux --install "$OUT/disk.img"
+
+# The SeaBIOS CD: an ISO 9660 image with isolinux as its El Torito
+# no-emulation boot image.
+rm -rf "$OUT/iso" "$OUT/cd.iso"
+mkdir -p "$OUT/iso/isolinux"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$OUT/iso/isolinux/"
+cp "$OUT/vmlinuz" "$OUT/initrd.gz" "$OUT/iso/"
+sed 's/doppel.test=disk/doppel.test=cdrom/; s|KERNEL vmlinuz|KERNEL /vmlinuz|; s|INITRD initrd.gz|INITRD /initrd.gz|' \
+  "$OUT/syslinux.cfg" > "$OUT/iso/isolinux/isolinux.cfg"
+genisoimage -quiet -o "$OUT/cd.iso" -V DOPPEL -J -R -b isolinux/isolinux.bin -c isolinux/boot.cat \
+  -no-emul-boot -boot-load-size 4 -boot-info-table "$OUT/iso"
 touch "$STAMP"
 echo "prepare-i386: $KPKG and busybox-static:i386 ready in $OUT"

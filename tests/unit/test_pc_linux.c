@@ -9,6 +9,8 @@
  *     ACPI power-off that ends doppel with status 0;
  *   - SeaBIOS booting the same kernel from an IDE disk through syslinux,
  *     and Linux seeing that disk;
+ *   - SeaBIOS booting it from an ATAPI CD-ROM (El Torito, isolinux), and
+ *     Linux mounting that CD;
  *   - Linux on the e1000 getting a DHCP lease from slirp and fetching a
  *     page from a server this test runs on the host's loopback.
  * The guest files are shared by the build trees of one checkout
@@ -134,11 +136,27 @@ Test(pc_linux, seabios_boots_syslinux_from_ide, .timeout = 900)
     int rc = test_run_doppel("-M pc -m 256 -nographic -no-reboot -drive file=" GUEST_DIR
                              "/disk.img,format=raw,if=ide,snapshot=on",
                              false, out, sizeof out);
-    assert_in_output("Booting from Hard Disk...");
+    assert_in_output("Booting from Hard Disk");
     assert_in_output("DOPPEL-MARKER: init reached");
     /* Linux's ata_piix driver found the disk SeaBIOS booted from. */
     assert_in_output("ata1.00: ATA-6: DOPPEL HARDDISK");
     assert_in_output("DOPPEL-DISK: sda 131072 sectors");
+    assert_in_output("reboot: Power down");
+    cr_assert_eq(rc, 0, "exit status %d", rc);
+}
+
+Test(pc_linux, seabios_boots_isolinux_from_atapi_cdrom, .timeout = 900)
+{
+    skip_in_sanitizer_builds("the SeaBIOS CD-ROM boot");
+    linux_guest_ready();
+    int rc =
+        test_run_doppel("-M pc -m 256 -nographic -no-reboot -cdrom " GUEST_DIR "/cd.iso -boot d",
+                        false, out, sizeof out);
+    assert_in_output("Booting from DVD/CD");
+    assert_in_output("ISOLINUX 6.04");
+    assert_in_output("ata2.00: ATAPI: DOPPEL CD-ROM");
+    /* Linux mounted the ISO 9660 volume it booted from through sr0. */
+    assert_in_output("DOPPEL-CDROM: sr0 initrd.gz isolinux vmlinuz");
     assert_in_output("reboot: Power down");
     cr_assert_eq(rc, 0, "exit status %d", rc);
 }
