@@ -12,6 +12,7 @@
 #include "core/event_loop.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/slice_kick.h"
 #include "core/tb.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -158,13 +159,17 @@ static uint64_t machine_slice(Machine *m)
 
 int machine_run(Machine *m)
 {
+    /* Outside icount, slices end at the next timer's deadline too. */
+    SliceKick *kick = m->icount_shift < 0 ? slice_kick_new(m) : NULL;
     while (!m->quit) {
         bool all_halted = true;
+        slice_kick_arm(kick, clocks_deadline_ns(m->clocks));
         for (int i = 0; i < m->ncpus && !m->quit; i++) {
             CPUState *cpu = m->cpus[i];
             if (cpu->stopped) continue;
             if (cpu_exec(cpu, machine_slice(m)) != EXCP_HALTED) all_halted = false;
         }
+        slice_kick_arm(kick, -1);
         if (m->quit) break;
         if (all_halted && m->mc->exit_on_halt && !machine_any_work(m)) {
             m->exit_status = 0;
@@ -179,6 +184,7 @@ int machine_run(Machine *m)
         /* Idle: sleep until a timer or an fd wakes a cpu. */
         event_loop_poll(m->loop, all_halted ? -1 : 0);
     }
+    slice_kick_free(kick);
     return m->exit_status;
 }
 
