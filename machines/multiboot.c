@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/load_file.h"
 #include "softmmu/memory.h"
 
@@ -110,28 +111,6 @@ static bool mb_fail(MbPlan *p, const char *fmt, ...)
     return false;
 }
 
-static uint32_t get32(const uint8_t *b)
-{
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static uint16_t get16(const uint8_t *b)
-{
-    return (uint16_t)(b[0] | b[1] << 8);
-}
-
-static void put32(uint8_t *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *b, uint64_t v)
-{
-    put32(b, (uint32_t)v);
-    put32(b + 4, (uint32_t)(v >> 32));
-}
-
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
     return (v + a - 1) & ~(a - 1);
@@ -142,9 +121,9 @@ long multiboot_find_header(const uint8_t *image, size_t len)
     size_t limit = len < MULTIBOOT_SEARCH_BYTES ? len : MULTIBOOT_SEARCH_BYTES;
     /* §3.1.1: 32-bit aligned, wholly inside the first 8192 bytes. */
     for (size_t off = 0; off + 12 <= limit; off += 4) {
-        uint32_t magic = get32(image + off), flags = get32(image + off + 4);
+        uint32_t magic = get_le32(image + off), flags = get_le32(image + off + 4);
         if (magic != MULTIBOOT_HEADER_MAGIC) continue;
-        if ((uint32_t)(magic + flags + get32(image + off + 8)) != 0) continue; /* §3.1.3 */
+        if ((uint32_t)(magic + flags + get_le32(image + off + 8)) != 0) continue; /* §3.1.3 */
         return (long)off;
     }
     return -1;
@@ -178,8 +157,8 @@ static bool mb_plan_aout_kludge(MbPlan *p, size_t hdr)
     if (hdr + 32 > p->image_size || hdr + 32 > MULTIBOOT_SEARCH_BYTES)
         return mb_fail(p, "-kernel %s: multiboot header address fields are cut off", k);
     const uint8_t *h = p->image + hdr;
-    uint32_t header_addr = get32(h + 12), load_addr = get32(h + 16);
-    uint32_t load_end = get32(h + 20), bss_end = get32(h + 24), entry = get32(h + 28);
+    uint32_t header_addr = get_le32(h + 12), load_addr = get_le32(h + 16);
+    uint32_t load_end = get_le32(h + 20), bss_end = get_le32(h + 24), entry = get_le32(h + 28);
     if (load_addr > header_addr || header_addr - load_addr > hdr)
         return mb_fail(p, "-kernel %s: load_addr 0x%x is not before the header (header_addr 0x%x)",
                        k, load_addr, header_addr);
@@ -207,8 +186,8 @@ static uint32_t mb_elf_entry_paddr(const MbPlan *p, uint32_t entry, const uint8_
 {
     for (int i = 0; i < n; i++) {
         const uint8_t *ph = phdrs + (size_t)i * ELF32_PHDR_SIZE;
-        uint32_t vaddr = get32(ph + 8), paddr = get32(ph + 12), memsz = get32(ph + 20);
-        if (get32(ph) == PT_LOAD && entry >= vaddr && entry - vaddr < memsz)
+        uint32_t vaddr = get_le32(ph + 8), paddr = get_le32(ph + 12), memsz = get_le32(ph + 20);
+        if (get_le32(ph) == PT_LOAD && entry >= vaddr && entry - vaddr < memsz)
             return paddr + (entry - vaddr);
     }
     (void)p;
@@ -230,25 +209,25 @@ static bool mb_plan_elf(MbPlan *p)
         return mb_fail(p, "-kernel %s: a 64-bit ELF; multiboot loads 32-bit (ELFCLASS32) images",
                        k);
     if (p->image_size < ELF32_EHDR_SIZE || e[EI_CLASS] != ELFCLASS32 || e[EI_DATA] != ELFDATA2LSB ||
-        get16(e + 16) != ET_EXEC || get16(e + 18) != EM_386)
+        get_le16(e + 16) != ET_EXEC || get_le16(e + 18) != EM_386)
         return mb_fail(p, "-kernel %s: not a little-endian ELF32 i386 executable", k);
-    uint32_t phoff = get32(e + 28);
-    uint16_t phentsize = get16(e + 42), phnum = get16(e + 44);
+    uint32_t phoff = get_le32(e + 28);
+    uint16_t phentsize = get_le16(e + 42), phnum = get_le16(e + 44);
     if (phentsize != ELF32_PHDR_SIZE || phnum == 0 ||
         (uint64_t)phoff + (uint64_t)phnum * ELF32_PHDR_SIZE > p->image_size)
         return mb_fail(p, "-kernel %s: bad ELF program header table", k);
     const uint8_t *phdrs = e + phoff;
     for (int i = 0; i < phnum; i++) {
         const uint8_t *ph = phdrs + (size_t)i * ELF32_PHDR_SIZE;
-        if (get32(ph) != PT_LOAD) continue;
-        uint32_t off = get32(ph + 4), paddr = get32(ph + 12);
-        uint32_t filesz = get32(ph + 16), memsz = get32(ph + 20);
+        if (get_le32(ph) != PT_LOAD) continue;
+        uint32_t off = get_le32(ph + 4), paddr = get_le32(ph + 12);
+        uint32_t filesz = get_le32(ph + 16), memsz = get_le32(ph + 20);
         if (filesz > memsz || (uint64_t)off + filesz > p->image_size)
             return mb_fail(p, "-kernel %s: ELF segment %d lies outside the file", k, i);
         if (!mb_add_segment(p, paddr, filesz, memsz, e + off)) return false;
     }
     if (p->nsegs == 0) return mb_fail(p, "-kernel %s: no loadable ELF segment", k);
-    p->entry = mb_elf_entry_paddr(p, get32(e + 24), phdrs, phnum);
+    p->entry = mb_elf_entry_paddr(p, get_le32(e + 24), phdrs, phnum);
     return true;
 }
 
@@ -263,7 +242,7 @@ static bool mb_plan_kernel(MbPlan *p)
                        "-kernel %s: no multiboot header (magic 0x1BADB002 with a valid checksum) "
                        "in its first 8192 bytes",
                        k);
-    uint32_t flags = get32(p->image + hdr + 4);
+    uint32_t flags = get_le32(p->image + hdr + 4);
     if (flags & 0xffffu & ~MB_FLAGS_KNOWN_REQUIRED)
         return mb_fail(p, "-kernel %s: multiboot header flags 0x%x ask for unknown features", k,
                        flags & 0xffffu & ~MB_FLAGS_KNOWN_REQUIRED);
@@ -343,10 +322,10 @@ static size_t mb_put_mmap(MbPlan *p, size_t off)
         uint64_t start = i < 3 ? low[i].start : MB_HIGH_MEM;
         uint64_t end = i < 3 ? low[i].end : p->ram_size;
         uint8_t *e = p->info + off;
-        put32(e, MB_MMAP_SIZE - 4);
-        put64(e + 4, start);
-        put64(e + 12, end - start);
-        put32(e + 20, i < 3 ? low[i].type : MB_MMAP_AVAILABLE);
+        put_le32(e, MB_MMAP_SIZE - 4);
+        put_le64(e + 4, start);
+        put_le64(e + 12, end - start);
+        put_le32(e + 20, i < 3 ? low[i].type : MB_MMAP_AVAILABLE);
         off += MB_MMAP_SIZE;
     }
     return off;
@@ -397,24 +376,24 @@ static bool mb_plan_info(MbPlan *p)
     }
     p->info_size = size;
     uint8_t *mbi = p->info;
-    put32(mbi + MBI_FLAGS,
-          MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MODS | MBI_FLAG_MMAP | MBI_FLAG_LOADER_NAME);
-    put32(mbi + MBI_MEM_LOWER, MULTIBOOT_LOW_MEM_END / 1024);
+    put_le32(mbi + MBI_FLAGS, MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MODS | MBI_FLAG_MMAP |
+                                  MBI_FLAG_LOADER_NAME);
+    put_le32(mbi + MBI_MEM_LOWER, MULTIBOOT_LOW_MEM_END / 1024);
     uint64_t upper = (p->ram_size - MB_HIGH_MEM) / 1024;
-    put32(mbi + MBI_MEM_UPPER, upper > UINT32_MAX ? UINT32_MAX : (uint32_t)upper);
-    put32(mbi + MBI_MMAP_LENGTH, MB_MMAP_ENTRIES * MB_MMAP_SIZE);
-    put32(mbi + MBI_MMAP_ADDR, MULTIBOOT_INFO_ADDR + (uint32_t)mmap_off);
+    put_le32(mbi + MBI_MEM_UPPER, upper > UINT32_MAX ? UINT32_MAX : (uint32_t)upper);
+    put_le32(mbi + MBI_MMAP_LENGTH, MB_MMAP_ENTRIES * MB_MMAP_SIZE);
+    put_le32(mbi + MBI_MMAP_ADDR, MULTIBOOT_INFO_ADDR + (uint32_t)mmap_off);
     mb_put_mmap(p, mmap_off);
-    put32(mbi + MBI_MODS_COUNT, (uint32_t)p->nmods);
-    put32(mbi + MBI_MODS_ADDR, MULTIBOOT_INFO_ADDR + (uint32_t)mods_off);
+    put_le32(mbi + MBI_MODS_COUNT, (uint32_t)p->nmods);
+    put_le32(mbi + MBI_MODS_ADDR, MULTIBOOT_INFO_ADDR + (uint32_t)mods_off);
     size_t off = strings_off;
-    put32(mbi + MBI_CMDLINE, mb_put_string(p, &off, cmdline));
-    put32(mbi + MBI_LOADER_NAME, mb_put_string(p, &off, MB_LOADER_NAME));
+    put_le32(mbi + MBI_CMDLINE, mb_put_string(p, &off, cmdline));
+    put_le32(mbi + MBI_LOADER_NAME, mb_put_string(p, &off, MB_LOADER_NAME));
     for (int i = 0; i < p->nmods; i++) {
         uint8_t *m = p->info + mods_off + (size_t)i * MB_MOD_SIZE;
-        put32(m, p->mods[i].addr);
-        put32(m + 4, p->mods[i].addr + (uint32_t)p->mods[i].size);
-        put32(m + 8, mb_put_string(p, &off, p->mods[i].string));
+        put_le32(m, p->mods[i].addr);
+        put_le32(m + 4, p->mods[i].addr + (uint32_t)p->mods[i].size);
+        put_le32(m + 8, mb_put_string(p, &off, p->mods[i].string));
     }
     free(cmdline);
     return true;
