@@ -27,7 +27,16 @@ typedef int (*ChardevCanReceive)(void *opaque);
 typedef void (*ChardevReceive)(void *opaque, const uint8_t *buf, size_t len);
 
 /* Specs: "stdio", "null", "none" (returns NULL with err empty: no port
- * backend at all), "file:path", "mon:<spec>" (a mux over <spec>).  Input fds are registered with
+ * backend at all), "file:path", "mon:<spec>" (a mux over <spec>), and
+ * sockets (core/chardev_socket.c):
+ *   tcp:[host]:port[,server=on|off][,wait=on|off][,nodelay=on]
+ *   unix:path[,server=on|off][,wait=on|off]
+ * with QEMU's spellings ("server", "nowait", "server,nowait" as flags).
+ * A server listens (host empty: 127.0.0.1 — loopback unless an address
+ * is given) and takes one client at a time; wait=on (the default for a
+ * server, as QEMU) blocks chardev_from_spec until the first client
+ * connects.  A client connects at once and fails with one line if it
+ * cannot.  Output while nobody is connected is dropped.  Input fds are registered with
  * m->loop, so create the event loop first; m may be NULL (tests).  On error
  * returns NULL with one line in err (no "doppel:" prefix). */
 Chardev *chardev_from_spec(Machine *m, const char *spec, char *err, size_t errlen);
@@ -46,6 +55,26 @@ bool chardev_open_serial0(Machine *m, Chardev **chr);
 /* Name a chardev so -device ...,chardev=<id> can find it. */
 void chardev_set_id(Chardev *chr, const char *id);
 Chardev *chardev_find(const char *id);
+
+/* Connection events, for protocols that greet or reset per client (QMP's
+ * greeting, the gdbstub's state): OPENED when a client connects (and at
+ * once, from chardev_set_event_handler, for backends that are always
+ * open: stdio, null, file, a connected client socket), CLOSED when it
+ * goes. */
+typedef enum ChardevEvent {
+    CHARDEV_EVENT_OPENED,
+    CHARDEV_EVENT_CLOSED,
+} ChardevEvent;
+typedef void (*ChardevEventHandler)(void *opaque, ChardevEvent event);
+void chardev_set_event_handler(Chardev *chr, ChardevEventHandler handler, void *opaque);
+/* Whether a client is connected (always true for non-socket backends). */
+bool chardev_is_connected(const Chardev *chr);
+/* Drop the current client of a socket server (gdb 'k', QMP errors it
+ * cannot recover from); no-op for other backends. */
+void chardev_disconnect(Chardev *chr);
+/* For tests: the port a tcp server listens on (useful with port 0, "any
+ * free port"), or -1. */
+int chardev_socket_port(const Chardev *chr);
 
 /* Frontend API (NULL chr is ignored, like an unconnected port). */
 void chardev_set_handlers(Chardev *chr, ChardevCanReceive can_receive, ChardevReceive receive,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cpu_debug.h"
 #include "core/tb.h"
 
 CPUState *cpu_create(const ArchOps *arch, struct Machine *machine, int index)
@@ -37,6 +38,7 @@ CPUState *cpu_create(const ArchOps *arch, struct Machine *machine, int index)
 void cpu_destroy(CPUState *cpu)
 {
     if (!cpu) return;
+    cpu_debug_free(cpu);
     free(cpu->jmp_cache);
     free(cpu);
 }

@@ -18,6 +18,8 @@ struct Machine;
 struct TranslationBlock;
 struct AddressSpace;
 struct GdbRegInfo;
+struct VMStateField;
+struct CpuDebug;
 
 /* ---- soft TLB layout (shared by softmmu and both backends) ---- */
 #define TLB_BITS          8
@@ -124,7 +126,9 @@ typedef struct ArchOps {
     /* mmu_idx used for code fetch in the current mode. */
     unsigned (*mmu_index)(struct CPUState *cpu, MMUAccess access);
     /* Rebuild the guest pc and deferred state of instruction insn_index of
-     * tb from its insn_start data. */
+     * tb from its insn_start data.  Contract: word 0 of every insn_start is
+     * the instruction's address as TB keys, breakpoints and gdb see it
+     * (the pc tb_flags returns for a block starting there). */
     void (*restore_state)(struct CPUState *cpu, const uint64_t *insn_data);
     void (*dump_state)(struct CPUState *cpu, FILE *out);
     /* gdb: register count, read/write in target byte order, target XML. */
@@ -132,6 +136,27 @@ typedef struct ArchOps {
     int (*gdb_write_reg)(struct CPUState *cpu, const uint8_t *buf, int reg);
     const char *gdb_target_xml;
     int disas_mode; /* capstone arch/mode cookie, frontend-defined */
+    /* ---- debugging and introspection (issue 7, blueprint §10) ----
+     * Number of registers gdb_read_reg/gdb_write_reg know, in the order of
+     * gdb_target_xml (the gdbstub's 'g' packet walks 0..gdb_num_regs-1). */
+    int gdb_num_regs;
+    /* One instruction at vaddr as text for the monitor's x/i and xp/i:
+     * writes at most outlen bytes (NUL-terminated) to out and returns the
+     * instruction length, or 0 when the bytes cannot be read.  Fetches
+     * through the cpu's current mode without faulting (a probe). */
+    unsigned (*disas)(struct CPUState *cpu, uint64_t vaddr, char *out, size_t outlen);
+    /* info tlb: the guest's current translation (page tables, segment
+     * tables) as "virtual -> physical prot" lines; NULL: only the soft TLB
+     * is shown. */
+    void (*dump_mmu)(struct CPUState *cpu, FILE *out);
+    /* Snapshots (core/snapshot.c): the frontend's cpu struct described as
+     * a VMState table (offsets from the CPUState base, so the common
+     * fields pc, halted, icount ... may be listed too), its version, and a
+     * hook run after a load to rebuild derived state (cached flags,
+     * timers).  A cpu without a table cannot be snapshotted. */
+    const struct VMStateField *vmstate;
+    uint32_t vmstate_version;
+    void (*post_load)(struct CPUState *cpu);
     /* Optional: raise the guest's alignment fault for an IR_MO_ALIGN access
      * at vaddr (cpu->fault_insn is already set).  NULL: misaligned
      * accesses are allowed and performed. */
@@ -204,6 +229,9 @@ typedef struct CPUState {
     struct TranslationBlock **jmp_cache; /* TB_JMP_CACHE_SIZE entries */
 
     SoftTlb *tlb;
+    /* Breakpoints, watchpoints and single-step (core/cpu_debug.h); NULL
+     * while no debugger asked for any, so the loop tests one pointer. */
+    struct CpuDebug *debug;
     uint64_t interp_frame[CPU_INTERP_FRAME_SLOTS];
 } CPUState;
 

@@ -22,6 +22,7 @@
 typedef struct Machine Machine;
 typedef struct Device Device;
 typedef struct Chardev Chardev;
+typedef struct Timer Timer;
 
 /* ---- IRQ lines ---- */
 
@@ -116,6 +117,9 @@ typedef enum VMStateType {
     VMS_U64,
     VMS_BOOL,
     VMS_BUFFER, /* count raw bytes */
+    /* A Timer * field: saved as its expiry on the timer's clock (or "not
+     * pending"), re-armed on load.  The Timer itself is made by realize. */
+    VMS_TIMER,
 } VMStateType;
 
 typedef struct VMStateField {
@@ -167,6 +171,10 @@ typedef struct VMStateField {
     {                                                                                              \
 #f, DEVICE_FIELD_OFFSET(S, f[0], uint8_t), VMS_BUFFER, sizeof(((S *)0)->f)                 \
     }
+#define VMSTATE_TIMER(S, f)                                                                        \
+    {                                                                                              \
+#f, DEVICE_FIELD_OFFSET(S, f, Timer *), VMS_TIMER, 1                                       \
+    }
 #define VMSTATE_END                                                                                \
     {                                                                                              \
         NULL                                                                                       \
@@ -188,6 +196,9 @@ typedef struct DeviceClass {
     void (*post_load)(Device *dev); /* after vmstate_load: re-derive outputs */
     void (*finalize)(Device *dev);  /* free what realize allocated */
     bool user_creatable;            /* may be created with -device */
+    /* info irq: one line per input pin with the times it was raised
+     * (interrupt controllers); NULL for other devices. */
+    void (*irq_stats)(Device *dev, FILE *out);
 } DeviceClass;
 
 #define DEVICE_MAX_IRQ_OUT 8
@@ -254,5 +265,14 @@ size_t vmstate_save(const Device *dev, uint8_t *buf, size_t len);
 bool vmstate_load(Device *dev, const uint8_t *buf, size_t len, char *err, size_t errlen);
 /* One "field = 0x.." line per field, arrays compactly (info qtree). */
 void vmstate_print(const Device *dev, FILE *out);
+
+/* The same walker over any table (cpus, snapshots): name and version
+ * travel with the data as a device's class name and vmstate_version do.
+ * Timers are read and re-armed through the machine's clocks as they are
+ * for devices. */
+size_t vmstate_save_table(const char *name, uint32_t version, const VMStateField *fields,
+                          const void *base, uint8_t *buf, size_t len);
+bool vmstate_load_table(const char *name, uint32_t version, const VMStateField *fields, void *base,
+                        const uint8_t *buf, size_t len, char *err, size_t errlen);
 
 #endif

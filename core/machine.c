@@ -56,7 +56,7 @@ void machine_print_list(FILE *out)
                 sorted[i]->is_default ? " (default)" : "");
 }
 
-void machine_request_exit(Machine *m, int status)
+void machine_request_shutdown(Machine *m, int status, bool guest, const char *reason)
 {
     /* The first request wins: a guest that writes test-exit twice ends
      * with the status of the first write. */
@@ -66,4 +66,12 @@ void machine_request_exit(Machine *m, int status)
     for (int i = 0; i < m->ncpus; i++) {
         if (m->cpus[i]) cpu_exit(m->cpus[i]);
     }
+    m->runstate = RUN_STATE_SHUTDOWN;
+    VmEventInfo info = {.state = RUN_STATE_SHUTDOWN, .guest = guest, .reason = reason};
+    vm_notify(m, VM_EVENT_SHUTDOWN, &info);
+}
+
+void machine_request_exit(Machine *m, int status)
+{
+    machine_request_shutdown(m, status, true, "guest-shutdown");
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/cpu.h"
+#include "core/runstate.h"
 
 struct Options;
 struct TbCache;
@@ -43,6 +44,9 @@ typedef struct MachineClass {
      * again after every machine_reset that follows it.  May be NULL;
      * returns false after printing one line. */
     bool (*boot)(Machine *m);
+    /* system_powerdown: signal the guest to shut down (the PC's ACPI power
+     * button).  NULL or false: the board has no such signal. */
+    bool (*powerdown)(Machine *m);
 } MachineClass;
 
 struct Machine {
@@ -69,6 +73,17 @@ struct Machine {
     /* Set by the test-exit device, Ctrl-A x, the monitor's quit. */
     bool quit;
     int exit_status;
+    /* core/runstate.c: the run state and who hears about its changes. */
+    RunState runstate;
+    struct {
+        VmEventListener *fn;
+        void *opaque;
+    } listeners[VM_MAX_LISTENERS];
+    int nlisteners;
+    bool reset_by_host; /* vm_reset is running machine_reset */
+    const char *reset_reason;
+    struct SnapshotDrives *snapshot_drives; /* core/snapshot.c: media to follow */
+    struct Replay *replay;                  /* core/replay.c: -icount rr=, or NULL */
     /* Board-private state. */
     void *board;
     /* Input sinks (core/input.h). */
@@ -104,8 +119,12 @@ const MachineClass *machine_find(const char *name);
 const MachineClass *machine_default(void);
 /* Print the -M help list. */
 void machine_print_list(FILE *out);
-/* Stop the emulator with an exit status (test exit, quit). */
+/* Stop the emulator with an exit status, as the guest asked (test exit,
+ * ACPI S5): sends VM_EVENT_SHUTDOWN with guest=true, "guest-shutdown". */
 void machine_request_exit(Machine *m, int status);
+/* The same with who asked and QEMU's reason ("host-qmp-quit" for the
+ * monitor's and QMP's quit, "host-ui" for Ctrl-A x, "host-signal"). */
+void machine_request_shutdown(Machine *m, int status, bool guest, const char *reason);
 
 #define MACHINE_REGISTER(mc_var)                                                                   \
     __attribute__((constructor)) static void register_machine_##mc_var(void)                       \

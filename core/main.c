@@ -8,11 +8,15 @@
 
 #include "core/chardev.h"
 #include "core/device.h"
+#include "core/gdbstub.h"
 #include "core/hercules_cnf.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/monitor.h"
 #include "core/options.h"
+#include "core/qmp.h"
+#include "core/runstate.h"
+#include "core/snapshot.h"
 #include "ui/display.h"
 
 /* -hercules-cnf without -M: the board its ARCHMODE asks for (Hercules
@@ -80,46 +84,47 @@ int main(int argc, char **argv)
         options_free(&o);
         return 1;
     }
-    for (int i = 0; i < o.ndevices; i++) {
-        if (!device_create_from_spec(m, o.devices[i])) {
-            machine_destroy(m);
-            log_close();
-            options_free(&o);
-            return 1;
+    int status = 1;
+    Monitor *mon = NULL;
+    Qmp *qmp = NULL;
+    GdbStub *gdb = NULL;
+    UiDisplay *ui = NULL;
+    char err[512];
+    for (int i = 0; i < o.ndevices; i++)
+        if (!device_create_from_spec(m, o.devices[i])) goto out;
+    if (!machine_boot(m)) goto out;
+    /* [monitor] -monitor, or the serial port's Ctrl-A c */
+    mon = monitor_create(m, err, sizeof err);
+    if (!mon && err[0]) goto fail;
+    qmp = qmp_create(m, o.qmp, err, sizeof err);
+    if (!qmp && err[0]) goto fail;
+    gdb = gdbstub_create(m, o.gdb, err, sizeof err);
+    if (!gdb && err[0]) goto fail;
+    /* [display] -display sdl */
+    ui = ui_display_start(m, err, sizeof err);
+    if (!ui && err[0]) goto fail;
+    if (o.loadvm) {
+        char why[400];
+        if (!snapshot_load(m, o.loadvm, why, sizeof why)) {
+            snprintf(err, sizeof err, "-loadvm %s: %s", o.loadvm, why);
+            goto fail;
         }
     }
-    if (!machine_boot(m)) {
-        machine_destroy(m);
-        log_close();
-        options_free(&o);
-        return 1;
+    if (o.start_stopped) {
+        /* -S: QEMU's prelaunch state; 'cont' (monitor, QMP, gdb) starts it. */
+        vm_stop(m, RUN_STATE_PRELAUNCH);
     }
-    char mon_err[256]; /* [monitor] -monitor, or the serial port's Ctrl-A c */
-    Monitor *mon = monitor_create(m, mon_err, sizeof mon_err);
-    if (!mon && mon_err[0]) {
-        fprintf(stderr, "doppel: %s\n", mon_err);
-        machine_destroy(m);
-        log_close();
-        options_free(&o);
-        return 1;
-    }
-    char ui_err[256]; /* [display] -display sdl */
-    UiDisplay *ui = ui_display_start(m, ui_err, sizeof ui_err);
-    if (!ui && ui_err[0]) {
-        fprintf(stderr, "doppel: %s\n", ui_err);
-        monitor_free(mon);
-        machine_destroy(m);
-        log_close();
-        options_free(&o);
-        return 1;
-    }
-    if (o.start_stopped)
-        for (int i = 0; i < m->ncpus; i++)
-            m->cpus[i]->stopped = true;
 
-    int status = machine_run(m);
+    status = machine_run(m);
+    goto out;
+fail:
+    fprintf(stderr, "doppel: %s\n", err);
+    status = 1;
+out:
     ui_display_stop(ui); /* [display] before the event loop goes */
-    monitor_free(mon);   /* [monitor] before the event loop goes */
+    gdbstub_free(gdb);
+    qmp_free(qmp);
+    monitor_free(mon); /* [monitor] before the event loop goes */
     machine_destroy(m);
     chardev_restore_terminal();
     log_close();

@@ -50,12 +50,6 @@ static const struct {
 } unsupported_table[] = {
     UNSUPPORTED("-display", "vnc", "VNC is not planned yet"),
     UNSUPPORTED("-vnc", NULL, "VNC is not planned yet"),
-    UNSUPPORTED("-serial", "tcp:", "socket chardevs land with the monitor"),
-    UNSUPPORTED("-serial", "unix:", "socket chardevs land with the monitor"),
-    UNSUPPORTED("-qmp", NULL, "QMP lands with the monitor"),
-    UNSUPPORTED("-gdb", NULL, "the gdbstub lands in a later issue"),
-    UNSUPPORTED("-s", NULL, "the gdbstub lands in a later issue"),
-    UNSUPPORTED("-loadvm", NULL, "VM snapshots land with savevm/loadvm in the monitor"),
 };
 
 /* ---- helpers ---- */
@@ -249,6 +243,7 @@ FILE_OPTION(hercules_cnf)
     }
 STRING_OPTION(append, append)
 STRING_OPTION(log_file, log_file)
+STRING_OPTION(snapshot_dir, snapshot_dir)
 
 /* -ipl: a device number of 1 to 4 hex digits. */
 static int opt_ipl(ParseCtx *c, const char *arg)
@@ -584,6 +579,26 @@ static int opt_icount(ParseCtx *c, const char *arg)
             rc = parse_onoff(c, "align", kv->value, &ic->align);
         } else if (strcmp(kv->key, "sleep") == 0) {
             rc = parse_onoff(c, "sleep", kv->value, &ic->sleep);
+        } else if (strcmp(kv->key, "rr") == 0) {
+            if (kv->value && strcmp(kv->value, "record") == 0)
+                ic->rr = RR_RECORD;
+            else if (kv->value && strcmp(kv->value, "replay") == 0)
+                ic->rr = RR_REPLAY;
+            else if (kv->value && strcmp(kv->value, "off") == 0)
+                ic->rr = RR_OFF;
+            else
+                rc = opt_error(c, "rr= expects record, replay or off, got '%s'",
+                               kv->value ? kv->value : "");
+        } else if (strcmp(kv->key, "rrfile") == 0) {
+            if (!kv->value || !*kv->value)
+                rc = opt_error(c, "rrfile= expects a file name");
+            else
+                set_string(&ic->rrfile, kv->value);
+        } else if (strcmp(kv->key, "rrsnapshot") == 0) {
+            if (!kv->value || !*kv->value)
+                rc = opt_error(c, "rrsnapshot= expects a snapshot name");
+            else
+                set_string(&ic->rrsnapshot, kv->value);
         } else {
             rc = unknown_key(c, kv);
         }
@@ -811,9 +826,11 @@ static const OptionDef option_table[] = {
     {"d", NULL, "item,..", opt_log, "log items ('-d help' lists them)"},
     {"D", NULL, "file", opt_log_file, "write the log to file instead of stderr"},
     {"icount", NULL, "shift=N|auto", opt_icount,
-     "virtual time from instructions executed (keys: shift align sleep)"},
+     "virtual time from instructions executed (keys: shift align sleep rr rrfile rrsnapshot)"},
     {"snapshot", NULL, NULL, opt_snapshot, "write disk changes to a temporary overlay"},
     {"loadvm", NULL, "name", opt_loadvm, "start from a saved snapshot"},
+    {"snapshot-dir", NULL, "dir", opt_snapshot_dir,
+     "where savevm/loadvm keep snapshots (default .)"},
     {"accel", NULL, "name[,sync=on]", opt_accel,
      "accelerator: interp, jit (default) or kvm; jit,sync=on compiles every block first"},
     {"jit-threshold", NULL, "n", opt_jit_threshold,
@@ -921,6 +938,17 @@ int options_parse_stream(int argc, char **argv, Options *o, FILE *out, FILE *err
         record_use(o, option_lookup("accel"), o->machine_accel);
         rc = set_accel(&c, o->machine_accel, &o->uses[o->nuses - 1]);
     }
+    if (rc == OPT_OK && o->icount.rr != RR_OFF) {
+        /* Record/replay needs instruction-driven time and a log file. */
+        c.opt = "-icount";
+        if (!o->icount.rrfile)
+            rc = opt_error(&c, "rr=%s needs rrfile=FILE",
+                           o->icount.rr == RR_RECORD ? "record" : "replay");
+        else if (o->icount.auto_shift)
+            rc = opt_error(&c, "rr= needs a fixed shift=N, not shift=auto");
+        else if (o->accel == ACCEL_KVM)
+            rc = opt_error(&c, "rr= cannot be used with -accel kvm");
+    }
     if (rc == OPT_OK) options_monitor_serial_default(o); /* [monitor] */
     if (rc != OPT_OK) options_free(o);
     return rc;
@@ -956,10 +984,12 @@ static void free_strings(char **v, int n)
 void options_free(Options *o)
 {
     char **strings[] = {
-        &o->machine, &o->machine_accel, &o->cpu_model,    &o->bios,         &o->kernel,  &o->initrd,
-        &o->append,  &o->dtb,           &o->display,      &o->vnc,          &o->monitor, &o->qmp,
-        &o->gdb,     &o->log_spec,      &o->log_file,     &o->loadvm,       &o->name,    &o->rtc,
-        &o->boot,    &o->ipl,           &o->dump_on_wait, &o->hercules_cnf, &o->debugcon};
+        &o->machine,          &o->machine_accel, &o->cpu_model, &o->bios,         &o->kernel,
+        &o->initrd,           &o->append,        &o->dtb,       &o->display,      &o->vnc,
+        &o->monitor,          &o->qmp,           &o->gdb,       &o->log_spec,     &o->log_file,
+        &o->loadvm,           &o->name,          &o->rtc,       &o->boot,         &o->ipl,
+        &o->dump_on_wait,     &o->hercules_cnf,  &o->debugcon,  &o->snapshot_dir, &o->icount.rrfile,
+        &o->icount.rrsnapshot};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     for (int i = 0; i < o->ndrives; i++) {

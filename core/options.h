@@ -56,12 +56,21 @@ typedef struct NetdevOpts {
     int nhostfwd;
 } NetdevOpts;
 
+typedef enum RrMode {
+    RR_OFF,
+    RR_RECORD,
+    RR_REPLAY,
+} RrMode;
+
 typedef struct IcountOpts {
     bool enabled;
     bool auto_shift; /* shift=auto */
     int shift;       /* virtual ns per instruction = 1 << shift */
     bool align;
-    bool sleep; /* default on, as in QEMU */
+    bool sleep;       /* default on, as in QEMU */
+    RrMode rr;        /* rr=record|replay */
+    char *rrfile;     /* rrfile=: the event log */
+    char *rrsnapshot; /* rrsnapshot=: snapshot taken at record start, loaded at replay */
 } IcountOpts;
 
 /* One option as it appeared on the command line, in order. */
@@ -105,6 +114,7 @@ typedef struct Options {
     IcountOpts icount;
     bool snapshot;
     char *loadvm;
+    char *snapshot_dir; /* -snapshot-dir (NULL: the current directory) */
     AccelKind accel;
     bool jit_sync;           /* -accel jit,sync=on */
     uint64_t jit_threshold;  /* -jit-threshold; 0 = the default */

@@ -13,6 +13,7 @@
 #include "core/machine.h"
 #include "core/options.h"
 #include "core/slice_kick.h"
+#include "core/snapshot.h"
 #include "core/tb.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -104,6 +105,12 @@ void machine_reset(Machine *m)
         cpu_reset(m->cpus[i]);
     }
     if (m->booted && m->mc->boot && !m->mc->boot(m)) machine_request_exit(m, 1);
+    VmEventInfo info = {
+        .state = m->runstate,
+        .guest = !m->reset_by_host,
+        .reason = m->reset_by_host ? m->reset_reason : "guest-reset",
+    };
+    vm_notify(m, VM_EVENT_RESET, &info);
 }
 
 bool machine_boot(Machine *m)
@@ -193,6 +200,7 @@ void machine_destroy(Machine *m)
     if (!m) return;
     device_free_all(m);
     if (m->mc->finalize) m->mc->finalize(m);
+    snapshot_machine_free(m);
     cpu_loop_teardown_accel(m); /* before the TBs its regions name */
     tb_cache_free(m->tb_cache); /* before the cpus: it clears their jump caches */
     if (m->as) address_space_destroy(m->as);

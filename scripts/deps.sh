@@ -10,6 +10,7 @@ PACKAGES=(
   nasm qemu-system-x86
   seabios qemu-utils acpica-tools cpio libpng-dev libzstd-dev
   syslinux extlinux mtools dosfstools isolinux syslinux-common genisoimage bc
+  gdb-multiarch clang libclang-rt-dev
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -337,8 +337,7 @@ Test(core_options, serial_specs)
 
     parse("-serial", "tcp::4444,server=on,wait=off", NULL);
     assert_ok();
-    cr_assert_str_eq(options_unsupported(&P.o),
-                     "doppel: -serial: not supported yet (socket chardevs land with the monitor)");
+    cr_assert_null(options_unsupported(&P.o));
     parse("-serial", "tcp::4444,server,nowait", NULL);
     assert_ok();
     parse("-serial", "pty", NULL);
@@ -362,7 +361,7 @@ Test(core_options, display_monitor_gdb)
     parse("-s", NULL);
     assert_ok();
     cr_assert_str_eq(P.o.gdb, "tcp::1234");
-    cr_assert_not_null(options_unsupported(&P.o));
+    cr_assert_null(options_unsupported(&P.o));
     parse("-gdb", "tcp::5555", "-S", NULL);
     assert_ok();
     cr_assert_str_eq(P.o.gdb, "tcp::5555");
@@ -405,6 +404,23 @@ Test(core_options, icount_forms)
     assert_error_prefix("doppel: -icount: invalid shift '11'");
     parse("-icount", "align=perhaps", NULL);
     assert_error("doppel: -icount: invalid align 'perhaps' (expected on or off)");
+
+    parse("-icount", "shift=2,rr=record,rrfile=/tmp/x.rr,rrsnapshot=start", NULL);
+    assert_ok();
+    cr_assert_eq(P.o.icount.rr, RR_RECORD);
+    cr_assert_str_eq(P.o.icount.rrfile, "/tmp/x.rr");
+    cr_assert_str_eq(P.o.icount.rrsnapshot, "start");
+    parse("-icount", "shift=2,rr=replay,rrfile=/tmp/x.rr", NULL);
+    assert_ok();
+    cr_assert_eq(P.o.icount.rr, RR_REPLAY);
+    parse("-icount", "shift=2,rr=record", NULL);
+    assert_error("doppel: -icount: rr=record needs rrfile=FILE");
+    parse("-icount", "shift=auto,rr=replay,rrfile=f", NULL);
+    assert_error("doppel: -icount: rr= needs a fixed shift=N, not shift=auto");
+    parse("-icount", "shift=1,rr=sometimes,rrfile=f", NULL);
+    assert_error("doppel: -icount: rr= expects record, replay or off, got 'sometimes'");
+    parse("-accel", "kvm", "-icount", "shift=1,rr=record,rrfile=f", NULL);
+    assert_error("doppel: -icount: rr= cannot be used with -accel kvm");
 }
 
 Test(core_options, accelerators)
@@ -438,9 +454,10 @@ Test(core_options, misc_flags_and_strings)
     cr_assert(P.o.snapshot);
     cr_assert_str_eq(P.o.name, "demo");
     cr_assert_str_eq(P.o.loadvm, "snap1");
-    cr_assert_str_eq(options_unsupported(&P.o),
-                     "doppel: -loadvm: not supported yet (VM snapshots land with savevm/loadvm in "
-                     "the monitor)");
+    cr_assert_null(options_unsupported(&P.o));
+    parse("-snapshot-dir", "/tmp/snaps", NULL);
+    assert_ok();
+    cr_assert_str_eq(P.o.snapshot_dir, "/tmp/snaps");
     parse("-name", "plain", NULL);
     assert_ok();
     cr_assert_str_eq(P.o.name, "plain");
