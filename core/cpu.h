@@ -219,6 +219,11 @@ typedef struct CPUState {
     uint32_t cflags_next_tb; /* CF_* for the next translation */
     IrBlock *translating;    /* block being built, freed if translation faults */
     uint64_t icount_limit;   /* leave the TB chain when icount reaches this */
+    /* Exact instruction counting (-icount, record/replay, reverse
+     * debugging): icount counts exactly the instructions completed, and
+     * cpu_exec stops with icount == icount_limit, never past it (the last
+     * block is cut to the remaining count). */
+    bool icount_exact;
     jmp_buf jmp_env;
 
     uint64_t icount; /* guest instructions executed (approx. per TB) */
