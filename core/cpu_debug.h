@@ -89,6 +89,9 @@ void cpu_debug_resume(CPUState *cpu);
 
 /* Why the last EXCP_DEBUG happened (kind NONE if it did not). */
 const CpuDebugStop *cpu_debug_stop_reason(const CPUState *cpu);
+/* Set the reason reported for the next stop (reverse execution stops the
+ * machine itself at a recorded hit or step target). */
+void cpu_debug_set_stop_reason(CPUState *cpu, const CpuDebugStop *why);
 
 /* Read or write guest virtual memory as the cpu sees it now, translating
  * each page with ArchOps.mmu_translate (probe: no fault, no guest state

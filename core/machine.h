@@ -84,6 +84,9 @@ struct Machine {
     const char *reset_reason;
     struct SnapshotDrives *snapshot_drives; /* core/snapshot.c: media to follow */
     struct Replay *replay;                  /* core/replay.c: -icount rr=, or NULL */
+    struct Reverse *reverse;                /* core/reverse.c: images for reverse debugging */
+    struct ReplayChannel *machine_channel;  /* core/runstate.c: host resets under rr */
+    bool debugger_attached;                 /* a gdb client is connected (core/gdbstub.c) */
     /* Board-private state. */
     void *board;
     /* Input sinks (core/input.h). */

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/cpu.h"
 #include "core/machine.h"
+#include "core/replay.h"
 
 static const char *const runstate_names[RUN_STATE__COUNT] = {
     [RUN_STATE_RUNNING] = "running",       [RUN_STATE_PRELAUNCH] = "prelaunch",
@@ -89,19 +90,58 @@ void vm_start(Machine *m)
     vm_notify(m, VM_EVENT_RESUME, &info);
 }
 
+/* Host requests that change the guest go through the "machine" replay
+ * channel under -icount rr=: recorded with their instruction count, and
+ * under replay taken from the log instead of the user. */
+enum { MACHINE_EVENT_RESET = 'r', MACHINE_EVENT_POWERDOWN = 'p' };
+
+static const char *const reset_reasons[] = {"host-qmp-system-reset", "host-ui", "host-signal"};
+
+static void machine_event_deliver(void *opaque, const uint8_t *data, size_t len)
+{
+    Machine *m = opaque;
+    if (len < 1) return;
+    if (data[0] == MACHINE_EVENT_RESET) {
+        unsigned r = len > 1 && data[1] < 3 ? data[1] : 0;
+        m->reset_by_host = true;
+        m->reset_reason = reset_reasons[r];
+        machine_reset(m); /* sends RESET */
+        m->reset_by_host = false;
+        m->reset_reason = NULL;
+    } else if (data[0] == MACHINE_EVENT_POWERDOWN && m->mc->powerdown) {
+        VmEventInfo info = {.state = m->runstate};
+        vm_notify(m, VM_EVENT_POWERDOWN, &info);
+        m->mc->powerdown(m);
+    }
+}
+
+void vm_replay_attach(Machine *m)
+{
+    if (!m->machine_channel)
+        m->machine_channel = replay_channel(m, "machine", machine_event_deliver, m);
+}
+
+static void machine_event(Machine *m, const uint8_t *data, size_t len)
+{
+    if (m->machine_channel) {
+        replay_input(m->machine_channel, data, len);
+        return;
+    }
+    machine_event_deliver(m, data, len);
+}
+
 void vm_reset(Machine *m, const char *reason)
 {
-    m->reset_by_host = true;
-    m->reset_reason = reason;
-    machine_reset(m); /* sends RESET */
-    m->reset_by_host = false;
-    m->reset_reason = NULL;
+    uint8_t ev[2] = {MACHINE_EVENT_RESET, 0};
+    for (uint8_t i = 0; i < 3; i++)
+        if (reason && !strcmp(reason, reset_reasons[i])) ev[1] = i;
+    machine_event(m, ev, sizeof ev);
 }
 
 bool vm_powerdown(Machine *m)
 {
     if (!m->mc->powerdown) return false;
-    VmEventInfo info = {.state = m->runstate};
-    vm_notify(m, VM_EVENT_POWERDOWN, &info);
-    return m->mc->powerdown(m);
+    uint8_t ev = MACHINE_EVENT_POWERDOWN;
+    machine_event(m, &ev, 1);
+    return true;
 }

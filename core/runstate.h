@@ -75,6 +75,10 @@ void vm_reset(Machine *m, const char *reason);
  * button on the PC).  False (nothing sent) when the board cannot. */
 bool vm_powerdown(Machine *m);
 
+/* Under -icount rr=: route host resets and power-down through the
+ * "machine" replay channel (replay_setup calls it). */
+void vm_replay_attach(Machine *m);
+
 /* For core/: send an event to every listener (machine_reset and
  * machine_request_exit use it for guest-initiated resets and shutdowns). */
 void vm_notify(Machine *m, VmEvent event, const VmEventInfo *info);

@@ -11,6 +11,7 @@
 
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/replay.h"
 
 typedef struct NetRegistry {
     NetBackend *head;
@@ -139,13 +140,36 @@ static bool net_queue_push(NetBackend *b, const uint8_t *frame, size_t len)
     return true;
 }
 
+/* Hand a frame to the NIC: directly, or through the replay channel, whose
+ * delivery (now, at the next slice boundary, or from the log) checks for
+ * room again because that is a guest-state decision both runs share. */
+static void net_hand_over(NetBackend *b, NetClient *nc, const uint8_t *frame, size_t len)
+{
+    if (b->rr)
+        replay_input(b->rr, frame, len);
+    else
+        nc->receive(nc->opaque, frame, len);
+}
+
+static void net_replay_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+    NetBackend *b = opaque;
+    NetClient *nc = b->client;
+    if (nc && len <= NET_MAX_FRAME && nc->can_receive(nc->opaque))
+        nc->receive(nc->opaque, frame, len);
+    else
+        b->dropped++;
+}
+
 bool net_backend_deliver(NetBackend *b, const uint8_t *frame, size_t len)
 {
     NetClient *nc = b->client;
     if (!nc || len > NET_MAX_FRAME) return false;
+    /* Replay: the recorded frames come instead of the backend's. */
+    if (b->machine && replay_replaying(b->machine)) return true;
     /* Keep order: nothing overtakes frames already queued. */
     if (!b->q_count && nc->can_receive(nc->opaque)) {
-        nc->receive(nc->opaque, frame, len);
+        net_hand_over(b, nc, frame, len);
         return true;
     }
     return net_queue_push(b, frame, len);
@@ -165,6 +189,11 @@ bool net_client_attach(Machine *m, NetClient *nc, const char *id, char *err, siz
     }
     b->client = nc;
     nc->backend = b;
+    if (m && (replay_recording(m) || replay_replaying(m)) && !b->rr) {
+        char name[40];
+        snprintf(name, sizeof name, "net:%s", b->id ? b->id : "?");
+        b->rr = replay_channel(m, name, net_replay_deliver, b);
+    }
     return true;
 }
 
@@ -193,7 +222,7 @@ void net_flush_queued(NetClient *nc)
         struct NetQueued q = b->queue[b->q_head];
         b->q_head = (b->q_head + 1) % NET_QUEUE_LIMIT;
         b->q_count--;
-        nc->receive(nc->opaque, q.data, q.len);
+        net_hand_over(b, nc, q.data, q.len);
         free(q.data);
         if (nc->backend != b) return; /* detached meanwhile */
     }

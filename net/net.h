@@ -69,6 +69,9 @@ struct NetBackend {
     } queue[NET_QUEUE_LIMIT];
     unsigned q_head, q_count;
     uint64_t dropped; /* frames dropped because the queue was full */
+    /* Under -icount rr= the frames the NIC takes are recorded and replayed
+     * through this channel (core/replay.h); NULL without rr. */
+    struct ReplayChannel *rr;
     NetBackend *next;
 };
 
