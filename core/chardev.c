@@ -1,6 +1,7 @@
 /*
- * Character device backends (stdio, null, file) and the Ctrl-A mux.  The
- * list of open chardevs and the saved terminal mode are core registries.
+ * Character device backends (stdio, null, file; sockets in
+ * core/chardev_socket.c) and the Ctrl-A mux.  The list of open chardevs
+ * and the saved terminal mode are core registries.
  */
 #define _GNU_SOURCE /* memrchr */
 #include "core/chardev.h"
@@ -15,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/chardev_socket.h"
 #include "core/event_loop.h"
 #include "core/machine.h"
 #include "core/options.h"
@@ -26,15 +28,15 @@ typedef enum ChardevKind {
     CHR_NULL,
     CHR_STDIO,
     CHR_FILE,
-    CHR_TCP,  /* parsed, not available yet */
-    CHR_UNIX, /* parsed, not available yet */
+    CHR_TCP,
+    CHR_UNIX,
     CHR_NONE, /* no backend at all */
 } ChardevKind;
 
 typedef struct ChardevSpec {
     bool mux;
     ChardevKind kind;
-    const char *path; /* file: path, inside the spec string */
+    const char *path; /* file: path, or the socket spec, inside the spec string */
 } ChardevSpec;
 
 /* Each frontend has its own pending input, so switching focus with
@@ -54,7 +56,10 @@ struct Chardev {
     char *id;
     Machine *machine;
     EventLoop *loop;
-    int in_fd, out_fd; /* -1 when absent */
+    int in_fd, out_fd;   /* -1 when absent */
+    ChardevSocket *sock; /* tcp:, unix: */
+    ChardevEventHandler event_handler;
+    void *event_opaque;
     bool input_paused; /* in_fd watch off while the focused inbuf is full */
     bool delivering;
 
@@ -170,6 +175,7 @@ static bool chardev_parse(const char *spec, ChardevSpec *out, char *err, size_t 
             return false;
         }
         out->kind = CHR_TCP;
+        out->path = s;
     } else if (strncmp(s, "unix:", 5) == 0 && s[5] && s[5] != ',') {
         const char *comma = strchr(s + 5, ',');
         if (!socket_opts_valid(comma ? comma + 1 : NULL)) {
@@ -178,9 +184,11 @@ static bool chardev_parse(const char *spec, ChardevSpec *out, char *err, size_t 
             return false;
         }
         out->kind = CHR_UNIX;
+        out->path = s;
     } else {
         snprintf(err, errlen,
-                 "unknown chardev '%s' (expected stdio, mon:stdio, null, none or file:<path>)",
+                 "unknown chardev '%s' (expected stdio, mon:stdio, null, none, file:<path>, "
+                 "tcp:[host]:port or unix:<path>)",
                  spec);
         return false;
     }
@@ -199,6 +207,10 @@ static void chardev_fd_readable(void *opaque, int fd, short revents);
 
 static void chardev_set_input_paused(Chardev *chr, bool paused)
 {
+    if (chr->sock) {
+        chr_socket_set_input_paused(chr->sock, paused);
+        return;
+    }
     if (chr->input_paused == paused || !chr->loop || chr->in_fd < 0) return;
     chr->input_paused = paused;
     event_loop_set_fd_events(chr->loop, chr->in_fd, paused ? 0 : POLLIN);
@@ -256,7 +268,7 @@ static void mux_escape(Chardev *chr, uint8_t ch)
     switch (ch) {
     case 'x':
         fprintf(stderr, "doppel: terminated by Ctrl-A x\n");
-        if (chr->machine) machine_request_exit(chr->machine, 0);
+        if (chr->machine) machine_request_shutdown(chr->machine, 0, false, "host-ui");
         break;
     case 'h':
     case '?': chardev_print(chr, mux_help_text); break;
@@ -314,6 +326,29 @@ static void chardev_fd_readable(void *opaque, int fd, short revents)
     }
 }
 
+/* ---- socket backend glue ---- */
+
+static size_t chardev_socket_room(void *opaque)
+{
+    Chardev *chr = opaque;
+    return CHARDEV_INBUF - chr->fe[chr->focus].in_len;
+}
+
+static void chardev_socket_input(void *opaque, const uint8_t *buf, size_t len)
+{
+    chardev_input(opaque, buf, len);
+}
+
+static void chardev_socket_event(void *opaque, ChardevEvent event)
+{
+    Chardev *chr = opaque;
+    if (event == CHARDEV_EVENT_CLOSED) { /* a new client starts afresh */
+        chr->escape_pending = false;
+        chr->fe[FOCUS_SERIAL].in_len = chr->fe[FOCUS_MONITOR].in_len = 0;
+    }
+    if (chr->event_handler) chr->event_handler(chr->event_opaque, event);
+}
+
 /* ---- life cycle ---- */
 
 static bool stdio_in_use(void)
@@ -329,10 +364,6 @@ Chardev *chardev_from_spec(Machine *m, const char *spec, char *err, size_t errle
     ChardevSpec cs;
     err[0] = '\0';
     if (!chardev_parse(spec, &cs, err, errlen) || cs.kind == CHR_NONE) return NULL;
-    if (cs.kind == CHR_TCP || cs.kind == CHR_UNIX) {
-        snprintf(err, errlen, "%s: socket chardevs are not supported yet", spec);
-        return NULL;
-    }
     if (cs.kind == CHR_STDIO && stdio_in_use()) {
         snprintf(err, errlen, "%s: stdio is already used by another chardev", spec);
         return NULL;
@@ -356,6 +387,15 @@ Chardev *chardev_from_spec(Machine *m, const char *spec, char *err, size_t errle
     chr->mux = cs.mux;
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
+    if (cs.kind == CHR_TCP || cs.kind == CHR_UNIX) {
+        ChardevSocketOwner owner = {chardev_socket_room, chardev_socket_input, chardev_socket_event,
+                                    chr};
+        chr->sock = chr_socket_open(chr->loop, cs.path, &owner, err, errlen);
+        if (!chr->sock) {
+            free(chr);
+            return NULL;
+        }
+    }
     if (chr->loop && in_fd >= 0 &&
         !event_loop_add_fd(chr->loop, in_fd, POLLIN, chardev_fd_readable, chr))
         chr->in_fd = -1;
@@ -375,6 +415,7 @@ void chardev_close(Chardev *chr)
     }
     if (chr->loop && chr->in_fd >= 0) event_loop_remove_fd(chr->loop, chr->in_fd);
     if (chr->kind == CHR_FILE) close(chr->out_fd);
+    chr_socket_close(chr->sock);
     if (chr->kind == CHR_STDIO) chardev_restore_terminal();
     free(chr->id);
     free(chr);
@@ -431,6 +472,7 @@ void chardev_mux_set_monitor_focus(Chardev *mux, ChardevFocusChanged focus_chang
 
 size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
 {
+    if (chr && chr->sock) return chr_socket_write(chr->sock, buf, len);
     if (!chr || chr->out_fd < 0) return len; /* null backend: output vanishes */
     size_t done = 0;
     while (done < len) {
@@ -445,6 +487,29 @@ size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
         done += (size_t)n;
     }
     return done;
+}
+
+void chardev_set_event_handler(Chardev *chr, ChardevEventHandler handler, void *opaque)
+{
+    if (!chr) return;
+    chr->event_handler = handler;
+    chr->event_opaque = opaque;
+    if (handler && chardev_is_connected(chr)) handler(opaque, CHARDEV_EVENT_OPENED);
+}
+
+bool chardev_is_connected(const Chardev *chr)
+{
+    return chr && (!chr->sock || chr_socket_connected(chr->sock));
+}
+
+void chardev_disconnect(Chardev *chr)
+{
+    if (chr && chr->sock) chr_socket_disconnect(chr->sock);
+}
+
+int chardev_socket_port(const Chardev *chr)
+{
+    return chr && chr->sock ? chr_socket_port(chr->sock) : -1;
 }
 
 void chardev_accept_input(Chardev *chr)

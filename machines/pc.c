@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "block/block.h"
+#include "block/snapshot_drive.h"
 #include "core/chardev.h"
 #include "core/event_loop.h"
 #include "core/load_file.h"
@@ -355,6 +356,7 @@ static bool pc_open_drives(Machine *m, PcBoard *b)
             fprintf(stderr, "doppel: -drive %s: %s\n", d->spec, err);
             return false;
         }
+        if (!snapshot_drive_add_block(m, slots[index], iface, index, d->cdrom)) return false;
     }
     return true;
 }
@@ -508,6 +510,16 @@ static void pc_finalize(Machine *m)
     m->board = NULL;
 }
 
+/* system_powerdown: the ACPI fixed power button (ACPI spec 4.8.3.1;
+ * the FADT leaves PWR_BUTTON clear, so the guest knows it is there). */
+static bool pc_powerdown(Machine *m)
+{
+    PcBoard *b = m->board;
+    if (!b || !b->pm) return false;
+    piix4_pm_power_button(b->pm);
+    return true;
+}
+
 static const MachineClass pc_machine = {
     .name = "pc",
     .desc = "Standard PC (i440FX + PIIX3): SeaBIOS, or -kernel bzImage/multiboot without "
@@ -518,5 +530,6 @@ static const MachineClass pc_machine = {
     .init = pc_init,
     .finalize = pc_finalize,
     .boot = pc_boot,
+    .powerdown = pc_powerdown,
 };
 MACHINE_REGISTER(pc_machine)

@@ -1,12 +1,13 @@
 /*
  * The S/370-family CPU as the core sees it: reset, the TB key, fault
- * restore, state dumps and the gdb register map.
+ * restore and state dumps; the gdb register map is s370_gdb.c.
  */
 #include <inttypes.h>
 #include <string.h>
 
 #include "core/tb.h"
 #include "frontends/s370/s370_internal.h"
+#include "frontends/s370/s370_vmstate.h" /* snapshot engineer: .vmstate hooks below */
 #include "softmmu/tlb.h"
 
 /* PoO-370 §4 "CPU Reset" / "Initial CPU Reset": the PSW, prefix, CPU
@@ -84,65 +85,6 @@ static void s370_dump_state(CPUState *c, FILE *out)
     fprintf(out, "PREFIX=%08X\n", cpu->prefix);
 }
 
-/* gdb's s390 31-bit layout: pswm, pswa, r0-r15, a0-a15, fpc, f0-f15;
- * big-endian bytes. */
-enum {
-    GDB_PSWM,
-    GDB_PSWA,
-    GDB_R0,
-    GDB_A0 = GDB_R0 + 16,
-    GDB_FPC = GDB_A0 + 16,
-    GDB_F0,
-    GDB_COUNT = GDB_F0 + 16
-};
-
-static void put_be(uint8_t *buf, uint64_t v, int n)
-{
-    for (int i = n - 1; i >= 0; i--, v >>= 8)
-        buf[i] = (uint8_t)v;
-}
-
-static uint64_t get_be(const uint8_t *buf, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | buf[i];
-    return v;
-}
-
-static int s370_gdb_read_reg(CPUState *c, uint8_t *buf, int reg)
-{
-    S370CPU *cpu = s370_cpu(c);
-    uint8_t psw[8];
-    if (reg == GDB_PSWM || reg == GDB_PSWA) {
-        s370_psw_store(cpu, psw);
-        memcpy(buf, psw + (reg == GDB_PSWM ? 0 : 4), 4);
-        return 4;
-    }
-    if (reg >= GDB_R0 && reg < GDB_R0 + 16) return put_be(buf, s370_gr32(cpu, reg - GDB_R0), 4), 4;
-    if (reg >= GDB_A0 && reg < GDB_A0 + 16) return put_be(buf, cpu->ar[reg - GDB_A0], 4), 4;
-    if (reg == GDB_FPC) return put_be(buf, cpu->fpc, 4), 4;
-    if (reg >= GDB_F0 && reg < GDB_COUNT) return put_be(buf, cpu->fpr[reg - GDB_F0], 8), 8;
-    return 0;
-}
-
-static int s370_gdb_write_reg(CPUState *c, const uint8_t *buf, int reg)
-{
-    S370CPU *cpu = s370_cpu(c);
-    if (reg == GDB_PSWA) {
-        c->pc = get_be(buf, 4) & s370_amask(cpu);
-        return 4;
-    }
-    if (reg == GDB_PSWM) return 4; /* the mask is changed through the program, not gdb */
-    if (reg >= GDB_R0 && reg < GDB_R0 + 16)
-        return s370_set_gr32(cpu, reg - GDB_R0, (uint32_t)get_be(buf, 4)), 4;
-    if (reg >= GDB_A0 && reg < GDB_A0 + 16)
-        return cpu->ar[reg - GDB_A0] = (uint32_t)get_be(buf, 4), 4;
-    if (reg == GDB_FPC) return cpu->fpc = (uint32_t)get_be(buf, 4), 4;
-    if (reg >= GDB_F0 && reg < GDB_COUNT) return cpu->fpr[reg - GDB_F0] = get_be(buf, 8), 8;
-    return 0;
-}
-
 const ArchOps s370_arch_ops = {
     .name = "s370",
     .page_bits = 11,
@@ -162,6 +104,12 @@ const ArchOps s370_arch_ops = {
     .dump_state = s370_dump_state,
     .gdb_read_reg = s370_gdb_read_reg,
     .gdb_write_reg = s370_gdb_write_reg,
+    .gdb_target_xml = s370_gdb_xml,
+    .gdb_num_regs = S370_GDB_NREGS,
+    .disas = s370_disas_mem,
+    .dump_mmu = s370_dump_mmu,
+    .vmstate = s370_vmstate_fields,
+    .vmstate_version = S370_VMSTATE_VERSION,
 };
 
 void s370_cpu_set_arch(S370CPU *cpu, S370ArchMode arch)

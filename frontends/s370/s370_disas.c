@@ -2,12 +2,14 @@
  * Disassembly for -d in_asm and the monitor: capstone's SystemZ decoder,
  * which knows the z/Architecture superset of ESA/390; instructions it does
  * not know (the S/370 I/O instructions, for one) are named from the
- * frontend's own tables.
+ * frontend's own tables.  s370_disas_one works on a buffer (and so in
+ * tests); s370_disas_mem reads the guest's storage as the debugger does.
  */
 #include <capstone/capstone.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cpu_debug.h"
 #include "frontends/s370/s370_internal.h"
 
 static bool s370_disas_capstone(const uint8_t *bytes, unsigned len, uint64_t pc, char *out,
@@ -38,4 +40,13 @@ unsigned s370_disas_one(const uint8_t *bytes, uint64_t pc, char *out, size_t out
     }
     snprintf(out, outlen, ".insn %04x", key);
     return len;
+}
+
+unsigned s370_disas_mem(CPUState *c, uint64_t vaddr, char *out, size_t outlen)
+{
+    uint8_t bytes[6];
+    if (cpu_memory_rw_debug(c, vaddr, bytes, 2, false) != 0) return 0;
+    unsigned len = s370_insn_length(bytes[0]);
+    if (len > 2 && cpu_memory_rw_debug(c, vaddr + 2, bytes + 2, len - 2, false) != 0) return 0;
+    return s370_disas_one(bytes, vaddr, out, outlen);
 }

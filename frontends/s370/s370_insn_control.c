@@ -148,6 +148,15 @@ static uint64_t s370_helper_ipk_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
 }
 static S370_HELPER(s370_helper_ipk, s370_helper_ipk_fn, CONTROL_FLAGS);
 
+void s370_control_regs_changed(S370CPU *cpu, uint32_t old_cr0, uint32_t old_cr1)
+{
+    CPUState *c = &cpu->common;
+    /* Translation parameters feed every TLB entry. */
+    if (cpu->cr[0] != old_cr0 || cpu->cr[1] != old_cr1) tlb_flush(c);
+    s370_timer_update(cpu);
+    cpu_interrupt(c, CPU_INTERRUPT_EXITTB); /* masks may have opened */
+}
+
 /* LCTL, STCTL: control registers r1 through r3, wrapping. */
 static uint64_t s370_helper_lctl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_t a2)
 {
@@ -161,10 +170,7 @@ static uint64_t s370_helper_lctl_fn(CPUState *c, uint64_t f, uint64_t a1, uint64
     uint32_t cr0 = cpu->cr[0], cr1 = cpu->cr[1];
     for (unsigned i = 0; i < n; i++)
         cpu->cr[(r1 + i) & 15] = vals[i];
-    /* Translation parameters feed every TLB entry. */
-    if (cpu->cr[0] != cr0 || cpu->cr[1] != cr1) tlb_flush(c);
-    s370_timer_update(cpu);
-    cpu_interrupt(c, CPU_INTERRUPT_EXITTB); /* masks may have opened */
+    s370_control_regs_changed(cpu, cr0, cr1);
     return 0;
 }
 static S370_HELPER(s370_helper_lctl, s370_helper_lctl_fn, CONTROL_FLAGS);
@@ -212,12 +218,19 @@ static uint64_t s370_helper_spx_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
     (void)f, (void)a1;
     S370CPU *cpu = s370_cpu(c);
     s370_require_aligned(cpu, a2, 4);
-    uint32_t mask = cpu->arch == S370_ARCH_390 ? 0x7ffff000u : 0x00fff000u;
-    uint32_t p = s370_load32(cpu, a2) & mask;
-    if (!s370_abs_valid(cpu, p, 4096)) s370_program_exception(cpu, S370_PGM_ADDRESSING);
-    cpu->prefix = p;
-    tlb_flush(c);
+    if (!s370_prefix_set(cpu, s370_load32(cpu, a2)))
+        s370_program_exception(cpu, S370_PGM_ADDRESSING);
     return 0;
+}
+
+bool s370_prefix_set(S370CPU *cpu, uint32_t value)
+{
+    uint32_t mask = cpu->arch == S370_ARCH_390 ? 0x7ffff000u : 0x00fff000u;
+    uint32_t p = value & mask;
+    if (!s370_abs_valid(cpu, p, 4096)) return false;
+    cpu->prefix = p;
+    tlb_flush(&cpu->common);
+    return true;
 }
 static S370_HELPER(s370_helper_spx, s370_helper_spx_fn, CONTROL_FLAGS);
 

@@ -392,6 +392,8 @@ void s370_psw_encode(const S370CPU *cpu, uint64_t ia, uint8_t out[8]);
 /* Load a PSW; returns false (and loads nothing) when it is invalid for the
  * mode: the caller raises specification (LPSW) or reports it (IPL). */
 bool s370_psw_decode(S370CPU *cpu, const uint8_t in[8]);
+/* Whether s370_psw_decode would accept the image (changes nothing). */
+bool s370_psw_image_valid(const S370CPU *cpu, const uint8_t in[8]);
 /* Called after anything that changes the PSW mask, key or mode: flushes
  * what depends on them, re-evaluates wait state. */
 void s370_psw_changed(S370CPU *cpu, const S370Psw *old);
@@ -414,6 +416,26 @@ int s370_mmu_translate(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned
                        bool probe, MMUResult *res);
 unsigned s370_mmu_index(CPUState *cpu, MMUAccess access);
 
+/* s370_insn_control.c */
+/* After a change of control registers (LCTL, the debugger): flush the TLB
+ * when CR0 or CR1 changed, re-arm the timers, look at the masks again. */
+void s370_control_regs_changed(S370CPU *cpu, uint32_t old_cr0, uint32_t old_cr1);
+/* SET PREFIX's effect (PoO-370 §3 "Prefixing"): false, changing nothing,
+ * when the new prefix area is outside storage. */
+bool s370_prefix_set(S370CPU *cpu, uint32_t value);
+
+/* s370_trace.c: interruption-code names for -d int ("protection"). */
+const char *s370_program_interruption_name(uint16_t code);
+const char *s370_external_interruption_name(uint16_t code);
+
+/* s370_gdb.c: gdb's view (target XML, registers in its order). */
+#define S370_GDB_NREGS 71
+extern const char s370_gdb_xml[];
+int s370_gdb_read_reg(CPUState *cpu, uint8_t *buf, int reg);
+int s370_gdb_write_reg(CPUState *cpu, const uint8_t *buf, int reg);
+/* pswa as gdb sees it: amode bit (ESA/390) | instruction address. */
+uint32_t s370_gdb_pswa(const S370CPU *cpu);
+
 /* s370_timer.c */
 void s370_timer_init(S370CPU *cpu);
 void s370_timer_reset(S370CPU *cpu);
@@ -425,6 +447,11 @@ uint64_t s370_tod_now(S370CPU *cpu);
 /* s370_disas.c: one instruction as text via capstone (falls back to the
  * table mnemonic); returns the length. */
 unsigned s370_disas_one(const uint8_t *bytes, uint64_t pc, char *out, size_t outlen);
+/* ArchOps.disas: the instruction at vaddr read through the cpu's current
+ * translation without faulting (cpu_memory_rw_debug); 0 if unreadable. */
+unsigned s370_disas_mem(CPUState *cpu, uint64_t vaddr, char *out, size_t outlen);
+/* s370_mmu_dump.c: ArchOps.dump_mmu (info tlb). */
+void s370_dump_mmu(CPUState *cpu, FILE *out);
 
 /* ---- data exceptions ---- */
 

@@ -62,8 +62,9 @@ static void put8(S370CPU *cpu, uint64_t abs, uint8_t v)
 }
 
 /* Store the current PSW (with address ia) as the old PSW of class cls
- * and load its new PSW.  Returns false when the new PSW is invalid. */
-static bool s370_psw_swap(S370CPU *cpu, int cls, uint64_t ia)
+ * and load its new PSW.  Returns false when the new PSW is invalid.
+ * what describes the cause for -d int (built only when it is on). */
+static bool s370_psw_swap(S370CPU *cpu, int cls, uint64_t ia, const char *what)
 {
     const S370IntClass *ic = &s370_int_classes[cls];
     uint64_t psa = s370_real_to_abs(cpu, 0);
@@ -78,10 +79,11 @@ static bool s370_psw_swap(S370CPU *cpu, int cls, uint64_t ia)
     cpu->psw.bc_int_code = 0;
     cpu->psw.bc_ilc = 0;
     LOG_MASK(LOG_INT,
-             "s370: %s interruption, old PSW %02X%02X%02X%02X %02X%02X%02X%02X, new PSW "
+             "s370: %s interruption%s%s, old PSW %02X%02X%02X%02X %02X%02X%02X%02X, new PSW "
              "%02X%02X%02X%02X %02X%02X%02X%02X\n",
-             ic->name, old[0], old[1], old[2], old[3], old[4], old[5], old[6], old[7], new_psw[0],
-             new_psw[1], new_psw[2], new_psw[3], new_psw[4], new_psw[5], new_psw[6], new_psw[7]);
+             ic->name, what ? " " : "", what ? what : "", old[0], old[1], old[2], old[3], old[4],
+             old[5], old[6], old[7], new_psw[0], new_psw[1], new_psw[2], new_psw[3], new_psw[4],
+             new_psw[5], new_psw[6], new_psw[7]);
     return s370_psw_decode(cpu, new_psw);
 }
 
@@ -105,9 +107,17 @@ static void s370_program_interrupt(S370CPU *cpu, uint16_t code, uint8_t ilc)
         if ((code & 0x7f) == S370_PGM_SEGMENT_TRANSLATION ||
             (code & 0x7f) == S370_PGM_PAGE_TRANSLATION)
             s370_abs_store32(cpu, psa + LOC_TRANS_EXC, cpu->trans_exc_addr);
-        LOG_MASK(LOG_INT, "s370: program interruption code %04X ilc %u at %08llX\n", code, ilc,
-                 (unsigned long long)cpu->common.pc);
-        if (s370_psw_swap(cpu, INT_PROGRAM, ia)) return;
+        char what[96] = "";
+        if (log_enabled(LOG_INT)) {
+            int n = snprintf(what, sizeof what, "code %04X %s, ILC %u", code,
+                             s370_program_interruption_name(code), ilc);
+            if (n > 0 && (size_t)n < sizeof what &&
+                ((code & 0x7f) == S370_PGM_SEGMENT_TRANSLATION ||
+                 (code & 0x7f) == S370_PGM_PAGE_TRANSLATION))
+                snprintf(what + n, sizeof what - (size_t)n, ", translation-exception address %08X",
+                         cpu->trans_exc_addr);
+        }
+        if (s370_psw_swap(cpu, INT_PROGRAM, ia, what)) return;
         if (depth > 0) {
             fprintf(stderr, "doppel: s370: program interruption loop (the program new PSW is "
                             "invalid); cpu stopped\n");
@@ -170,7 +180,11 @@ void s370_do_interrupt(CPUState *c)
             cpu->psw.bc_int_code = cpu->svc_code;
             cpu->psw.bc_ilc = cpu->pgm_ilc;
         }
-        s370_after_swap(cpu, s370_psw_swap(cpu, INT_SVC, ia));
+        char what[48] = "";
+        if (log_enabled(LOG_INT))
+            snprintf(what, sizeof what, "code %04X (SVC %u), ILC %u", cpu->svc_code, cpu->svc_code,
+                     cpu->pgm_ilc);
+        s370_after_swap(cpu, s370_psw_swap(cpu, INT_SVC, ia, what));
         break;
     }
     default: break;
@@ -213,7 +227,10 @@ static void s370_take_external(S370CPU *cpu, int source)
     } else {
         cpu->psw.bc_int_code = code;
     }
-    s370_after_swap(cpu, s370_psw_swap(cpu, INT_EXTERNAL, cpu->common.pc));
+    char what[48] = "";
+    if (log_enabled(LOG_INT))
+        snprintf(what, sizeof what, "code %04X %s", code, s370_external_interruption_name(code));
+    s370_after_swap(cpu, s370_psw_swap(cpu, INT_EXTERNAL, cpu->common.pc, what));
     /* Clock comparator and CPU timer stay pending while their condition
      * holds: the timer code raises them again if so. */
     s370_timer_update(cpu);
@@ -223,6 +240,7 @@ static bool s370_take_io(S370CPU *cpu)
 {
     if (!cpu->io.ops || cpu->psw_invalid) return false;
     uint64_t psa = s370_real_to_abs(cpu, 0);
+    char what[64] = "";
     if (cpu->arch == S370_ARCH_390) {
         uint32_t code[2];
         if (!(cpu->psw.sysmask & 0x02)) return false;
@@ -230,6 +248,8 @@ static bool s370_take_io(S370CPU *cpu)
             return false;
         s370_abs_store32(cpu, psa + LOC_IO_SSID, code[0]);
         s370_abs_store32(cpu, psa + LOC_IO_PARM, code[1]);
+        if (log_enabled(LOG_INT))
+            snprintf(what, sizeof what, "subsystem ID %08X, parameter %08X", code[0], code[1]);
     } else {
         uint32_t mask = s370_psw_channel_mask(cpu);
         uint16_t devaddr;
@@ -239,8 +259,9 @@ static bool s370_take_io(S370CPU *cpu)
             put16(cpu, psa + LOC_IO_ADDR, devaddr);
         else
             cpu->psw.bc_int_code = devaddr;
+        if (log_enabled(LOG_INT)) snprintf(what, sizeof what, "device %03X", devaddr);
     }
-    s370_after_swap(cpu, s370_psw_swap(cpu, INT_IO, cpu->common.pc));
+    s370_after_swap(cpu, s370_psw_swap(cpu, INT_IO, cpu->common.pc, what));
     return true;
 }
 
@@ -250,7 +271,7 @@ bool s370_check_interrupts(CPUState *c)
     int req = atomic_load(&c->interrupt_request);
     if (req & S370_INTERRUPT_RESTART) {
         cpu_reset_interrupt(c, S370_INTERRUPT_RESTART);
-        s370_after_swap(cpu, s370_psw_swap(cpu, INT_RESTART, c->pc));
+        s370_after_swap(cpu, s370_psw_swap(cpu, INT_RESTART, c->pc, NULL));
         return true;
     }
     int ext = s370_ext_next(cpu);

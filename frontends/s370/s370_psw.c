@@ -96,13 +96,31 @@ void s370_psw_store(S370CPU *cpu, uint8_t psw[8])
     s370_psw_encode(cpu, cpu->common.pc, psw);
 }
 
+/* The format a PSW image is read in: the mode's, or BC/EC by bit 12. */
+static S370PswFormat s370_psw_image_format(const S370CPU *cpu, uint64_t w)
+{
+    if (cpu->arch == S370_ARCH_390) return PSW_ESA;
+    return (w & PSW_BIT(12)) ? PSW_EC : PSW_BC;
+}
+
+bool s370_psw_image_valid(const S370CPU *cpu, const uint8_t in[8])
+{
+    uint64_t w = be64(in);
+    S370PswFormat fmt = s370_psw_image_format(cpu, w);
+    if (w & s370_psw_layouts[fmt].must_be_zero) return false;
+    /* ESA/390 bit 12 must be one; a 24-bit address must fit. */
+    if (fmt == PSW_ESA &&
+        (!(w & PSW_BIT(12)) || (!(w & PSW_BIT(32)) && (w & UINT64_C(0x7f000000)))))
+        return false;
+    return true;
+}
+
 bool s370_psw_decode(S370CPU *cpu, const uint8_t in[8])
 {
     uint64_t w = be64(in);
-    bool ec = (w & PSW_BIT(12)) != 0;
-    S370PswFormat fmt = cpu->arch == S370_ARCH_390 ? PSW_ESA : ec ? PSW_EC : PSW_BC;
+    S370PswFormat fmt = s370_psw_image_format(cpu, w);
     const S370PswLayout *l = &s370_psw_layouts[fmt];
-    bool valid = (w & l->must_be_zero) == 0;
+    bool valid = s370_psw_image_valid(cpu, in);
     S370Psw p = {0};
     p.sysmask = (uint8_t)(w >> 56);
     p.key = (uint8_t)(w >> 52) & 15;
@@ -123,8 +141,6 @@ bool s370_psw_decode(S370CPU *cpu, const uint8_t in[8])
         p.asc = (uint8_t)(w >> (63 - 17)) & 3;
         p.amode31 = (w & PSW_BIT(32)) != 0;
         ia = w & 0x7fffffff;
-        /* ESA/390 bit 12 must be one; a 24-bit address must fit. */
-        if (!ec || (!p.amode31 && (ia & 0x7f000000))) valid = false;
         break;
     }
     S370Psw old = cpu->psw;

@@ -1,7 +1,7 @@
 /*
  * The x86 CPU as the core sees it: reset, the TB key, EIP and EFLAGS
- * with the lazy flags, fault restore, `info registers`, the gdb register
- * map, and the entry points for loaders and port I/O.
+ * with the lazy flags, fault restore, `info registers` (the gdb register
+ * map is x86_gdb.c), and the entry points for loaders and port I/O.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include "frontends/x86/x86_debug.h"
 #include "frontends/x86/x86_msr.h"
 #include "frontends/x86/x86_sysrt.h"
+#include "frontends/x86/x86_vmstate.h" /* snapshot engineer: .vmstate hooks below */
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
 
@@ -305,191 +306,6 @@ static void x86_dump_state(CPUState *c, FILE *out)
                 cpu->xmm[i].l[1], cpu->xmm[i].l[0], (i & 1) ? '\n' : ' ');
 }
 
-/* ---- gdb (the i386 feature set: core then sse) ---- */
-
-enum {
-    GDB_EAX = 0, /* eax ecx edx ebx esp ebp esi edi */
-    GDB_EIP = 8,
-    GDB_EFLAGS = 9,
-    GDB_CS = 10,    /* cs ss ds es fs gs */
-    GDB_ST0 = 16,   /* st0-st7, 10 bytes each */
-    GDB_FCTRL = 24, /* fctrl fstat ftag fiseg fioff foseg fooff fop */
-    GDB_XMM0 = 32,
-    GDB_MXCSR = 40,
-    GDB_NREGS = 41,
-};
-
-/* gdb's order of the segment registers. */
-static const int gdb_segs[6] = {X86_SEG_CS, X86_SEG_SS, X86_SEG_DS,
-                                X86_SEG_ES, X86_SEG_FS, X86_SEG_GS};
-
-static int put_le32(uint8_t *buf, uint32_t v)
-{
-    memcpy(buf, &v, 4); /* the host is little-endian (ir/README.md) */
-    return 4;
-}
-
-static uint32_t get_le32(const uint8_t *buf)
-{
-    uint32_t v;
-    memcpy(&v, buf, 4);
-    return v;
-}
-
-/* The full x87 tag word (2 bits per physical register: 11 empty). */
-static uint32_t x86_gdb_ftag(const X86CPU *cpu)
-{
-    uint32_t t = 0;
-    for (int i = 0; i < 8; i++)
-        if (cpu->fptag[i]) t |= 3u << (2 * i);
-    return t;
-}
-
-static int x86_gdb_read_reg(CPUState *c, uint8_t *buf, int reg)
-{
-    X86CPU *cpu = x86_cpu(c);
-    if (reg < 0 || reg >= GDB_NREGS) return 0;
-    if (reg < GDB_EIP) return put_le32(buf, (uint32_t)cpu->regs[reg]);
-    if (reg == GDB_EIP) return put_le32(buf, x86_get_eip(cpu));
-    if (reg == GDB_EFLAGS) return put_le32(buf, x86_get_eflags(cpu));
-    if (reg < GDB_ST0) return put_le32(buf, cpu->segs[gdb_segs[reg - GDB_CS]].selector);
-    if (reg < GDB_FCTRL) {
-        memcpy(buf, cpu->fpregs[(cpu->fpstt + (unsigned)(reg - GDB_ST0)) & 7].bytes, 10);
-        return 10;
-    }
-    if (reg < GDB_XMM0) {
-        uint32_t fsw = (cpu->fpus & ~0x3800u) | (cpu->fpstt & 7) << 11;
-        const uint32_t v[8] = {cpu->fpuc, fsw,       x86_gdb_ftag(cpu), cpu->fpcs,
-                               cpu->fpip, cpu->fpds, cpu->fpdp,         cpu->fpop};
-        return put_le32(buf, v[reg - GDB_FCTRL]);
-    }
-    if (reg < GDB_MXCSR) {
-        memcpy(buf, cpu->xmm[reg - GDB_XMM0].b, 16);
-        return 16;
-    }
-    return put_le32(buf, cpu->mxcsr);
-}
-
-static int x86_gdb_write_reg(CPUState *c, const uint8_t *buf, int reg)
-{
-    X86CPU *cpu = x86_cpu(c);
-    if (reg < 0 || reg >= GDB_NREGS) return 0;
-    uint32_t v = get_le32(buf);
-    if (reg < GDB_EIP) return cpu->regs[reg] = v, 4;
-    if (reg == GDB_EIP) return x86_set_eip(cpu, v), 4;
-    if (reg == GDB_EFLAGS) return x86_set_eflags(cpu, v, X86_EFLAGS_WRITABLE), 4;
-    if (reg < GDB_ST0) return 4; /* selectors change through the program, not gdb */
-    if (reg < GDB_FCTRL) {
-        memcpy(cpu->fpregs[(cpu->fpstt + (unsigned)(reg - GDB_ST0)) & 7].bytes, buf, 10);
-        return 10;
-    }
-    if (reg < GDB_XMM0) {
-        switch (reg - GDB_FCTRL) {
-        case 0: cpu->fpuc = (uint16_t)v; break;
-        case 1:
-            cpu->fpstt = (v >> 11) & 7;
-            cpu->fpus = (uint16_t)(v & ~0x3800u);
-            break;
-        case 2:
-            for (int i = 0; i < 8; i++)
-                cpu->fptag[i] = ((v >> (2 * i)) & 3) == 3;
-            break;
-        case 3: cpu->fpcs = (uint16_t)v; break;
-        case 4: cpu->fpip = v; break;
-        case 5: cpu->fpds = (uint16_t)v; break;
-        case 6: cpu->fpdp = v; break;
-        default: cpu->fpop = (uint16_t)(v & 0x7ff); break;
-        }
-        return 4;
-    }
-    if (reg < GDB_MXCSR) {
-        memcpy(cpu->xmm[reg - GDB_XMM0].b, buf, 16);
-        return 16;
-    }
-    cpu->mxcsr = v;
-    return 4;
-}
-
-/* gdb's i386 target description: org.gnu.gdb.i386.core and .sse, in the
- * register order of x86_gdb_read_reg. */
-static const char x86_gdb_xml[] =
-    "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-    "<target version=\"1.0\"><architecture>i386</architecture>"
-    "<feature name=\"org.gnu.gdb.i386.core\">"
-    "<flags id=\"i386_eflags\" size=\"4\">"
-    "<field name=\"CF\" start=\"0\" end=\"0\"/><field name=\"\" start=\"1\" end=\"1\"/>"
-    "<field name=\"PF\" start=\"2\" end=\"2\"/><field name=\"AF\" start=\"4\" end=\"4\"/>"
-    "<field name=\"ZF\" start=\"6\" end=\"6\"/><field name=\"SF\" start=\"7\" end=\"7\"/>"
-    "<field name=\"TF\" start=\"8\" end=\"8\"/><field name=\"IF\" start=\"9\" end=\"9\"/>"
-    "<field name=\"DF\" start=\"10\" end=\"10\"/><field name=\"OF\" start=\"11\" end=\"11\"/>"
-    "<field name=\"NT\" start=\"14\" end=\"14\"/><field name=\"RF\" start=\"16\" end=\"16\"/>"
-    "<field name=\"VM\" start=\"17\" end=\"17\"/><field name=\"AC\" start=\"18\" end=\"18\"/>"
-    "<field name=\"VIF\" start=\"19\" end=\"19\"/><field name=\"VIP\" start=\"20\" end=\"20\"/>"
-    "<field name=\"ID\" start=\"21\" end=\"21\"/></flags>"
-    "<reg name=\"eax\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"ecx\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"edx\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"ebx\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"esp\" bitsize=\"32\" type=\"data_ptr\"/>"
-    "<reg name=\"ebp\" bitsize=\"32\" type=\"data_ptr\"/>"
-    "<reg name=\"esi\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"edi\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"eip\" bitsize=\"32\" type=\"code_ptr\"/>"
-    "<reg name=\"eflags\" bitsize=\"32\" type=\"i386_eflags\"/>"
-    "<reg name=\"cs\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"ss\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"ds\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"es\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"fs\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"gs\" bitsize=\"32\" type=\"int32\"/>"
-    "<reg name=\"st0\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st1\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st2\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st3\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st4\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st5\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st6\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"st7\" bitsize=\"80\" type=\"i387_ext\"/>"
-    "<reg name=\"fctrl\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"fstat\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"ftag\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"fiseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"fioff\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"foseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"fooff\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "<reg name=\"fop\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-    "</feature><feature name=\"org.gnu.gdb.i386.sse\">"
-    "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>"
-    "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>"
-    "<vector id=\"v16i8\" type=\"int8\" count=\"16\"/>"
-    "<vector id=\"v8i16\" type=\"int16\" count=\"8\"/>"
-    "<vector id=\"v4i32\" type=\"int32\" count=\"4\"/>"
-    "<vector id=\"v2i64\" type=\"int64\" count=\"2\"/>"
-    "<union id=\"vec128\"><field name=\"v4_float\" type=\"v4f\"/>"
-    "<field name=\"v2_double\" type=\"v2d\"/><field name=\"v16_int8\" type=\"v16i8\"/>"
-    "<field name=\"v8_int16\" type=\"v8i16\"/><field name=\"v4_int32\" type=\"v4i32\"/>"
-    "<field name=\"v2_int64\" type=\"v2i64\"/><field name=\"uint128\" type=\"uint128\"/>"
-    "</union>"
-    "<flags id=\"i386_mxcsr\" size=\"4\">"
-    "<field name=\"IE\" start=\"0\" end=\"0\"/><field name=\"DE\" start=\"1\" end=\"1\"/>"
-    "<field name=\"ZE\" start=\"2\" end=\"2\"/><field name=\"OE\" start=\"3\" end=\"3\"/>"
-    "<field name=\"UE\" start=\"4\" end=\"4\"/><field name=\"PE\" start=\"5\" end=\"5\"/>"
-    "<field name=\"DAZ\" start=\"6\" end=\"6\"/><field name=\"IM\" start=\"7\" end=\"7\"/>"
-    "<field name=\"DM\" start=\"8\" end=\"8\"/><field name=\"ZM\" start=\"9\" end=\"9\"/>"
-    "<field name=\"OM\" start=\"10\" end=\"10\"/><field name=\"UM\" start=\"11\" end=\"11\"/>"
-    "<field name=\"PM\" start=\"12\" end=\"12\"/><field name=\"FZ\" start=\"15\" end=\"15\"/>"
-    "</flags>"
-    "<reg name=\"xmm0\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm1\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm2\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm3\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm4\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm5\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm6\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"xmm7\" bitsize=\"128\" type=\"vec128\" group=\"vector\"/>"
-    "<reg name=\"mxcsr\" bitsize=\"32\" type=\"i386_mxcsr\" group=\"vector\"/>"
-    "</feature></target>";
-
 const ArchOps x86_arch_ops = {
     .name = "x86",
     .page_bits = 12,
@@ -510,4 +326,10 @@ const ArchOps x86_arch_ops = {
     .gdb_read_reg = x86_gdb_read_reg,
     .gdb_write_reg = x86_gdb_write_reg,
     .gdb_target_xml = x86_gdb_xml,
+    .gdb_num_regs = X86_GDB_NREGS,
+    .disas = x86_disas_mem,
+    .dump_mmu = x86_dump_mmu,
+    .vmstate = x86_vmstate_fields,
+    .vmstate_version = X86_VMSTATE_VERSION,
+    .post_load = x86_vmstate_post_load,
 };

@@ -301,6 +301,17 @@ static void str_advance(const StrState *s, uint32_t n)
     if (s->rep) str_set_reg(cpu, X86_ECX, str_reg(cpu, X86_ECX, s->amask) - n, s->amask);
 }
 
+/* Leave a long REP early for a pending exit request (an interrupt, the
+ * monitor).  Not when the cpu counts instructions exactly (-icount,
+ * record/replay): where the split falls would then depend on host
+ * timing, and each split is one more instruction counted, so the run
+ * would not repeat; the budget alone splits it, deterministically. */
+static bool str_should_yield(const X86CPU *cpu)
+{
+    return !cpu->common.icount_exact &&
+           atomic_load_explicit(&cpu->common.exit_request, memory_order_relaxed);
+}
+
 uint32_t x86_string_run(X86CPU *cpu, uint32_t word)
 {
     StrState s = {
@@ -340,8 +351,7 @@ uint32_t x86_string_run(X86CPU *cpu, uint32_t word)
         if (!s.rep || stop) return 0;
         budget -= min32(n, budget);
         if (str_reg(cpu, X86_ECX, s.amask) == 0) return 0;
-        if (budget == 0 || atomic_load_explicit(&cpu->common.exit_request, memory_order_relaxed))
-            return 1;
+        if (budget == 0 || str_should_yield(cpu)) return 1;
     }
 }
 

@@ -301,41 +301,48 @@ static void x86_lift_in_out(X86Disas *d, const X86Insn *in)
  * (SDM Vol 2 MOV—Move to/from Control Registers); undefined bits are
  * ignored and ET is hardwired to 1 (SDM Vol 3 §2.5).  Changes of PG, WP
  * or PE change every translation. */
-static void x86_write_cr0(X86CPU *cpu, uint32_t value)
+static bool x86_write_cr0(X86CPU *cpu, uint32_t value)
 {
     uint32_t v = (value & X86_CR0_DEFINED) | X86_CR0_ET;
-    if ((v & X86_CR0_PG) && !(v & X86_CR0_PE)) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
-    if ((v & X86_CR0_NW) && !(v & X86_CR0_CD)) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
+    if ((v & X86_CR0_PG) && !(v & X86_CR0_PE)) return false;
+    if ((v & X86_CR0_NW) && !(v & X86_CR0_CD)) return false;
     uint32_t old = cpu->cr[0];
     cpu->cr[0] = v;
     if ((old ^ v) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)) x86_tlb_flush(cpu, false);
     x86_update_hflags(cpu);
+    return true;
 }
 
-/* MOV CRn, r32 for CR0, CR3, CR4 (CR2 is stored inline).  A CR3 load
- * keeps global pages when CR4.PGE is set (SDM Vol 3 §4.10.4.1); a CR4
- * reserved bit is #GP(0), and a change of PSE, PAE or PGE flushes
- * everything. */
-static uint64_t x86_helper_write_cr_fn(CPUState *c, uint64_t n, uint64_t value)
+/* MOV CRn, r32 for CR0, CR2, CR3, CR4.  A CR3 load keeps global pages
+ * when CR4.PGE is set (SDM Vol 3 §4.10.4.1); a CR4 reserved bit is
+ * #GP(0), and a change of PSE, PAE or PGE flushes everything. */
+bool x86_write_cr(X86CPU *cpu, unsigned n, uint32_t v)
 {
-    X86CPU *cpu = x86_cpu(c);
-    uint32_t v = (uint32_t)value;
     switch (n) {
-    case 0: x86_write_cr0(cpu, v); break;
+    case 0: return x86_write_cr0(cpu, v);
+    case 2: cpu->cr[2] = v; return true;
     case 3:
         cpu->cr[3] = v;
         x86_tlb_flush(cpu, (cpu->cr[4] & X86_CR4_PGE) != 0);
-        break;
+        return true;
     case 4: {
-        if (v & ~X86_CR4_DEFINED) x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
+        if (v & ~X86_CR4_DEFINED) return false;
         uint32_t old = cpu->cr[4];
         cpu->cr[4] = v;
         if ((old ^ v) & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE)) x86_tlb_flush(cpu, false);
         x86_update_hflags(cpu);
-        break;
+        return true;
     }
-    default: break;
+    default: return false;
     }
+}
+
+/* CR2 is stored inline by the lifter; the others come here. */
+static uint64_t x86_helper_write_cr_fn(CPUState *c, uint64_t n, uint64_t value)
+{
+    X86CPU *cpu = x86_cpu(c);
+    if (!x86_write_cr(cpu, (unsigned)n, (uint32_t)value))
+        x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
     return 0;
 }
 static X86_HELPER(x86_helper_write_cr, x86_helper_write_cr_fn, X86_SYS_HELPER_FLAGS, IR_VOID, 2,
@@ -381,7 +388,8 @@ static uint64_t x86_helper_lmsw_fn(CPUState *c, uint64_t value)
     X86CPU *cpu = x86_cpu(c);
     uint32_t msw = X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS;
     uint32_t cr0 = cpu->cr[0];
-    x86_write_cr0(cpu, (cr0 & ~msw) | ((uint32_t)value & msw) | (cr0 & X86_CR0_PE));
+    if (!x86_write_cr0(cpu, (cr0 & ~msw) | ((uint32_t)value & msw) | (cr0 & X86_CR0_PE)))
+        x86_raise_exception_err(cpu, X86_EXCP_GP, 0);
     return 0;
 }
 static X86_HELPER(x86_helper_lmsw, x86_helper_lmsw_fn, X86_SYS_HELPER_FLAGS, IR_VOID, 1, IR_I32);
@@ -466,13 +474,16 @@ static X86_HELPER(x86_helper_read_dr, x86_helper_read_dr_fn, X86_SYS_HELPER_FLAG
 static uint64_t x86_helper_write_dr_fn(CPUState *c, uint64_t n, uint64_t value)
 {
     X86CPU *cpu = x86_cpu(c);
-    unsigned i = x86_dr_index(cpu, (unsigned)n & 7);
-    uint32_t v = (uint32_t)value;
+    x86_write_dr(cpu, x86_dr_index(cpu, (unsigned)n & 7), (uint32_t)value);
+    return 0;
+}
+
+void x86_write_dr(X86CPU *cpu, unsigned i, uint32_t v)
+{
     if (i == 6) v = (v & X86_DR6_WRITABLE) | X86_DR6_FIXED1;
     if (i == 7) v = (v & X86_DR7_WRITABLE) | X86_DR7_FIXED1;
-    cpu->dr[i] = v;
+    cpu->dr[i & 7] = v;
     x86_update_hflags(cpu); /* DR7 decides X86_TBF_HWBP */
-    return 0;
 }
 static X86_HELPER(x86_helper_write_dr, x86_helper_write_dr_fn, X86_SYS_HELPER_FLAGS, IR_VOID, 2,
                   IR_I32, IR_I32);

@@ -547,6 +547,23 @@ unsigned x86_mmu_index(CPUState *cpu, MMUAccess access);
 void x86_tlb_flush(X86CPU *cpu, bool keep_global);
 void x86_tlb_flush_page(X86CPU *cpu, uint32_t linear);
 
+/* x86_insn_system.c: MOV to CRn and DRn with their side effects (TLB
+ * flushes, mode bits), for the instructions and the debugger.
+ * x86_write_cr returns false, changing nothing, where the instruction
+ * would raise #GP(0) or n is not CR0/2/3/4; DR4/DR5 aliasing and DR7.GD
+ * are the instruction's business, not x86_write_dr's. */
+bool x86_write_cr(X86CPU *cpu, unsigned n, uint32_t value);
+void x86_write_dr(X86CPU *cpu, unsigned n, uint32_t value);
+/* x86_gdb.c: the gdb view (target XML and registers in its order). */
+#define X86_GDB_NREGS 63
+extern const char x86_gdb_xml[];
+int x86_gdb_read_reg(CPUState *cpu, uint8_t *buf, int reg);
+int x86_gdb_write_reg(CPUState *cpu, const uint8_t *buf, int reg);
+/* x86_disas.c: ArchOps.disas, through cpu_memory_rw_debug. */
+unsigned x86_disas_mem(CPUState *cpu, uint64_t vaddr, char *out, size_t outlen);
+/* x86_mmu_dump.c: ArchOps.dump_mmu (info tlb). */
+void x86_dump_mmu(CPUState *cpu, FILE *out);
+
 /* x86_cpuid.c, x86_msr.c */
 void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* RDMSR/WRMSR: false for an MSR this cpu does not have (#GP(0)). */

@@ -75,7 +75,8 @@ int x86_exception_class(int vector)
 
 static void x86_triple_fault(X86CPU *cpu)
 {
-    LOG_MASK(LOG_INT, "x86: triple fault at %08llx: reset\n", (unsigned long long)cpu->common.pc);
+    LOG_MASK(LOG_INT, "x86: triple fault (fault while delivering #DF) at %04x:%08x: reset\n",
+             cpu->segs[X86_SEG_CS].selector, x86_get_eip(cpu));
     cpu->delivering_vector = -1;
     if (cpu->reset_request) {
         cpu->reset_request(cpu->reset_opaque);
@@ -252,9 +253,6 @@ static bool x86_is_int_n(X86CPU *cpu, unsigned len)
 void x86_deliver(X86CPU *cpu, int vector, bool is_sw, bool has_error, uint32_t error_code,
                  uint32_t next_eip)
 {
-    LOG_MASK(LOG_INT, "x86: %s %#x at %04x:%08x%s err %x\n", is_sw ? "INT" : "vector", vector,
-             cpu->segs[X86_SEG_CS].selector, x86_get_eip(cpu), has_error ? "" : " (no)",
-             error_code);
     if (!(cpu->cr[0] & X86_CR0_PE)) {
         x86_deliver_real(cpu, vector, next_eip, (uint32_t)cpu->idtr.base, false);
         return;
@@ -283,6 +281,10 @@ void x86_do_interrupt(CPUState *c)
     }
     if (c->exception_index == X86_EXCP_SWINT) {
         int vector = cpu->pending_vector;
+        if (log_enabled(LOG_INT))
+            x86_log_event(cpu,
+                          x86_is_int_n(cpu, cpu->swint_len) ? X86_EVENT_INT_N : X86_EVENT_INT3_INTO,
+                          vector, false, 0);
         cpu->delivering_vector = X86_DELIVERING_BENIGN;
         x86_deliver(cpu, vector, true, false, 0, eip + cpu->swint_len);
         cpu->delivering_vector = -1;
@@ -309,6 +311,12 @@ void x86_do_interrupt(CPUState *c)
             error_code = 0;
         }
     }
+    if (log_enabled(LOG_INT)) {
+        if (vector != c->exception_index)
+            log_printf("x86: %s while delivering vector %#04x: double fault\n",
+                       x86_vector_name(c->exception_index), (unsigned)first);
+        x86_log_event(cpu, X86_EVENT_EXCEPTION, vector, has_error, error_code);
+    }
     cpu->delivering_vector = vector;
     x86_deliver(cpu, vector, false, has_error, error_code, eip);
     cpu->delivering_vector = -1;
@@ -322,8 +330,9 @@ static bool x86_intr_enabled(const X86CPU *cpu)
 }
 
 /* An external event delivered between instructions. */
-static void x86_deliver_external(X86CPU *cpu, int vector)
+static void x86_deliver_external(X86CPU *cpu, X86EventKind kind, int vector)
 {
+    if (log_enabled(LOG_INT)) x86_log_event(cpu, kind, vector, false, 0);
     cpu->delivering_vector = X86_DELIVERING_BENIGN;
     x86_deliver(cpu, vector, false, false, 0, x86_get_eip(cpu));
     cpu->delivering_vector = -1;
@@ -337,7 +346,7 @@ bool x86_check_interrupts(CPUState *c)
     if ((req & CPU_INTERRUPT_NMI) && !cpu->inhibit_irq) {
         cpu_reset_interrupt(c, CPU_INTERRUPT_NMI);
         c->halted = false;
-        x86_deliver_external(cpu, X86_EXCP_NMI);
+        x86_deliver_external(cpu, X86_EVENT_NMI, X86_EXCP_NMI);
         return true;
     }
     if ((req & CPU_INTERRUPT_HARD) && x86_intr_enabled(cpu)) {
@@ -347,7 +356,7 @@ bool x86_check_interrupts(CPUState *c)
             return false;
         }
         c->halted = false;
-        x86_deliver_external(cpu, vector & 0xff);
+        x86_deliver_external(cpu, X86_EVENT_HW_IRQ, vector & 0xff);
         return true;
     }
     return false;

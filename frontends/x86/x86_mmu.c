@@ -150,10 +150,30 @@ static void x86_walk_pae(X86CPU *cpu, uint32_t va, X86Walk *w)
     w->page_bits = 12;
 }
 
+/* -d mmu: the entries the walk read, innermost last (SDM Vol 3 §4.3
+ * and §4.4 name the levels). */
+static void x86_log_walk(const X86CPU *cpu, uint32_t va, MMUAccess access, bool user,
+                         const X86Walk *w)
+{
+    static const char *const pae_levels[] = {"PDPTE", "PDE", "PTE"};
+    static const char *const levels32[] = {"PDE", "PTE"};
+    static const char *const accesses[] = {"read", "write", "fetch"};
+    const bool pae = (cpu->cr[4] & X86_CR4_PAE) != 0;
+    log_printf("x86 mmu: %s %s %08x: %s walk, CR3=%08x\n", user ? "user" : "supervisor",
+               accesses[access], va, pae ? "PAE" : "32-bit", cpu->cr[3]);
+    for (unsigned i = 0; i < w->nlevels; i++)
+        log_printf("x86 mmu:   %-5s at %09llx = %0*llx\n", (pae ? pae_levels : levels32)[i],
+                   (unsigned long long)w->level[i].addr, (int)(2 * w->level[i].size),
+                   (unsigned long long)w->level[i].entry);
+}
+
 static int x86_page_fault(X86CPU *cpu, uint32_t va, bool probe, uint32_t code)
 {
     if (probe) return 1;
-    LOG_MASK(LOG_MMU, "x86 mmu: #PF at %08x error %x\n", va, code);
+    LOG_MASK(LOG_MMU, "x86 mmu:   -> #PF error %04x (%s, %s, %s%s%s) CR2=%08x\n", code,
+             (code & PFEC_P) ? "protection" : "not present", (code & PFEC_W) ? "write" : "read",
+             (code & PFEC_U) ? "user" : "supervisor", (code & PFEC_RSVD) ? ", reserved bit" : "",
+             (code & PFEC_I) ? ", fetch" : "", va);
     cpu->cr[2] = va;
     x86_set_exception(cpu, X86_EXCP_PF, true, code);
     return 1;
@@ -181,6 +201,7 @@ int x86_mmu_translate(CPUState *c, uint64_t vaddr, MMUAccess access, unsigned mm
         x86_walk_pae(cpu, va, &w);
     else
         x86_walk_32(cpu, va, &w);
+    if (!probe && log_enabled(LOG_MMU)) x86_log_walk(cpu, va, access, user, &w);
     if (w.failed) return x86_page_fault(cpu, va, probe, code | w.fault);
 
     /* Access rights (SDM Vol 3 §4.6): user accesses need U/S everywhere
@@ -210,8 +231,14 @@ int x86_mmu_translate(CPUState *c, uint64_t vaddr, MMUAccess access, unsigned mm
     res->prot = MMU_PROT_READ;
     if (may_exec) res->prot |= MMU_PROT_EXEC;
     if (may_write && ((leaf->entry & PTE_D) || write)) res->prot |= MMU_PROT_WRITE;
-    LOG_MASK(LOG_MMU, "x86 mmu: %08x -> %09llx prot %d (%s)\n", va, (unsigned long long)res->paddr,
-             res->prot, user ? "user" : "supervisor");
+    if (!probe)
+        LOG_MASK(LOG_MMU, "x86 mmu:   -> %09llx %s page, TLB fill %c%c%c\n",
+                 (unsigned long long)res->paddr,
+                 w.page_bits == 22   ? "4M"
+                 : w.page_bits == 21 ? "2M"
+                                     : "4K",
+                 (res->prot & MMU_PROT_READ) ? 'r' : '-', (res->prot & MMU_PROT_WRITE) ? 'w' : '-',
+                 (res->prot & MMU_PROT_EXEC) ? 'x' : '-');
     x86_dbp_translate(cpu, va, access, probe, res);
     return 0;
 }

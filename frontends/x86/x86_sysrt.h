@@ -149,6 +149,20 @@ int x86_exception_class(int vector);
 void x86_deliver(X86CPU *cpu, int vector, bool is_sw, bool has_error, uint32_t error_code,
                  uint32_t next_eip);
 
+/* ---- x86_trace.c: -d int ---- */
+typedef enum X86EventKind {
+    X86_EVENT_EXCEPTION, /* raised by an instruction (fault, trap, abort) */
+    X86_EVENT_INT_N,     /* INT n (CD ib) */
+    X86_EVENT_INT3_INTO, /* INT3, INTO: software exceptions */
+    X86_EVENT_HW_IRQ,    /* external interrupt from the interrupt controller */
+    X86_EVENT_NMI,
+} X86EventKind;
+/* "#GP general protection" for vectors 0-31 the SDM names, else NULL. */
+const char *x86_vector_name(int vector);
+/* One -d int line for an event about to be delivered (the cpu still holds
+ * the state it happened in).  Call only when log_enabled(LOG_INT). */
+void x86_log_event(X86CPU *cpu, X86EventKind kind, int vector, bool has_error, uint32_t error_code);
+
 /* ---- x86_task.c ---- */
 /* A task switch to the TSS named by selector (from a task gate, JMP,
  * CALL, or an interrupt through a task gate): the descriptor checks of

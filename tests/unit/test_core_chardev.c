@@ -192,10 +192,11 @@ Test(core_chardev, spec_errors)
     cr_assert_null(chardev_from_spec(NULL, "none", err, sizeof err));
     cr_assert_str_eq(err, "", "none is no backend, not an error");
     cr_assert_null(chardev_from_spec(NULL, "bogus", err, sizeof err));
-    cr_assert_str_eq(
-        err, "unknown chardev 'bogus' (expected stdio, mon:stdio, null, none or file:<path>)");
-    cr_assert_null(chardev_from_spec(NULL, "tcp::4444,server=on", err, sizeof err));
-    cr_assert_str_eq(err, "tcp::4444,server=on: socket chardevs are not supported yet");
+    cr_assert_str_eq(err,
+                     "unknown chardev 'bogus' (expected stdio, mon:stdio, null, none, file:<path>, "
+                     "tcp:[host]:port or unix:<path>)");
+    cr_assert_null(chardev_from_spec(NULL, "unix:/nonexistent/dir/s", err, sizeof err));
+    cr_assert_str_eq(err, "cannot connect to /nonexistent/dir/s: No such file or directory");
     cr_assert_null(chardev_from_spec(NULL, "file:/nonexistent/dir/x", err, sizeof err));
     cr_assert_str_eq(err, "cannot open '/nonexistent/dir/x': No such file or directory");
     cr_assert_null(chardev_from_spec(NULL, "mon:none", err, sizeof err));
