@@ -20,6 +20,7 @@
 #include "core/event_loop.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/replay.h"
 
 #define CHARDEV_INBUF 4096
 #define CTRL_A        0x01
@@ -68,6 +69,10 @@ struct Chardev {
     bool mux;
     bool escape_pending;               /* Ctrl-A seen */
     ChardevFocusChanged monitor_focus; /* [monitor] Ctrl-A c notification */
+    /* A named (guest-facing) port under -icount rr=: what its device takes
+     * is recorded and replayed through this channel (core/replay.h). */
+    ReplayChannel *rr;
+    bool rr_retry_scheduled;
 
     Chardev *next;
 };
@@ -216,8 +221,35 @@ static void chardev_set_input_paused(Chardev *chr, bool paused)
     event_loop_set_fd_events(chr->loop, chr->in_fd, paused ? 0 : POLLIN);
 }
 
-static void frontend_deliver(ChardevFrontend *fe)
+static void chardev_deliver(Chardev *chr);
+
+static void chardev_rr_retry(void *opaque)
 {
+    Chardev *chr = opaque;
+    chr->rr_retry_scheduled = false;
+    chardev_deliver(chr);
+}
+
+/* The replay channel's delivery: the device takes the bytes (it checked
+ * for room when they were recorded; the guest is in the same state). */
+static void chardev_rr_deliver(void *opaque, const uint8_t *data, size_t len)
+{
+    ChardevFrontend *fe = &((Chardev *)opaque)->fe[FOCUS_SERIAL];
+    if (fe->receive) fe->receive(fe->opaque, data, len);
+}
+
+static void frontend_deliver(Chardev *chr, ChardevFrontend *fe)
+{
+    bool recorded = chr->rr && fe == &chr->fe[FOCUS_SERIAL];
+    if (recorded && fe->in_len && replay_must_defer(chr->machine)) {
+        /* The guest read its FIFO inside a block: hand over more at the
+         * next slice boundary, where the replay can put it too. */
+        if (!chr->rr_retry_scheduled && chr->loop) {
+            chr->rr_retry_scheduled = true;
+            event_loop_schedule(chr->loop, chardev_rr_retry, chr);
+        }
+        return;
+    }
     while (fe->in_len > 0) {
         if (!fe->receive) {
             fe->in_len = 0; /* nobody listens: input is dropped */
@@ -230,7 +262,10 @@ static void frontend_deliver(ChardevFrontend *fe)
         memcpy(chunk, fe->inbuf, n);
         fe->in_len -= n;
         memmove(fe->inbuf, fe->inbuf + n, fe->in_len);
-        fe->receive(fe->opaque, chunk, n);
+        if (recorded)
+            replay_input(chr->rr, chunk, n); /* replay: dropped, the log's bytes come */
+        else
+            fe->receive(fe->opaque, chunk, n);
     }
 }
 
@@ -239,8 +274,8 @@ static void chardev_deliver(Chardev *chr)
 {
     if (chr->delivering) return; /* a frontend called accept_input from its receive */
     chr->delivering = true;
-    frontend_deliver(&chr->fe[FOCUS_SERIAL]);
-    frontend_deliver(&chr->fe[FOCUS_MONITOR]);
+    frontend_deliver(chr, &chr->fe[FOCUS_SERIAL]);
+    frontend_deliver(chr, &chr->fe[FOCUS_MONITOR]);
     chr->delivering = false;
     chardev_set_input_paused(chr, chr->fe[chr->focus].in_len == CHARDEV_INBUF);
 }
@@ -425,6 +460,10 @@ void chardev_set_id(Chardev *chr, const char *id)
 {
     free(chr->id);
     chr->id = strdup(id);
+    /* Named ports are the guest's (serial0, -device ...,chardev=id). */
+    if (!chr->rr && chr->machine &&
+        (replay_recording(chr->machine) || replay_replaying(chr->machine)))
+        chr->rr = replay_channel(chr->machine, id, chardev_rr_deliver, chr);
 }
 
 Chardev *chardev_find(const char *id)

@@ -287,6 +287,11 @@ static bool rr_in_guest_code(const Machine *m)
     return false;
 }
 
+bool replay_must_defer(const Machine *m)
+{
+    return m && replay_recording(m) && rr_in_guest_code(m);
+}
+
 static void rr_run_deferred(void *opaque)
 {
     Replay *rr = opaque;

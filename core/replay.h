@@ -65,6 +65,11 @@ ReplayChannel *replay_channel(Machine *m, const char *name, ReplayDeliver *deliv
  * delivered now (and recorded), or dropped under replay. */
 void replay_input(ReplayChannel *ch, const uint8_t *data, size_t len);
 
+/* Recording, and a vCPU is inside a translated block (a device reached
+ * through MMIO wants more input): such input must wait for the next slice
+ * boundary, the only place a replay can put it. */
+bool replay_must_defer(const Machine *m);
+
 /* The host's wall-clock time in ns since the Unix epoch (CLOCK_REALTIME),
  * recorded; under replay, the recorded value. */
 int64_t replay_wallclock_ns(Machine *m);

@@ -1,0 +1,35 @@
+# gdb-multiarch batch script against doppel -M pc running the x86 guest
+# tests/guest/x86/hello.asm (symbols from hello.elf).  The test
+# (tests/unit/test_gdb_multiarch.c) connects first with
+# "target remote :PORT" and asserts on the lines echoed below.
+set pagination off
+set confirm off
+echo == connected\n
+p/x $eip
+p/x $eax
+break test_main
+continue
+echo == at test_main\n
+p $pc == test_main
+stepi
+echo == stepped\n
+p (long)$pc - (long)&test_main
+set var $ebx = 0x1234abcd
+p/x $ebx
+x/4xb &test_name
+set var *(char *)&test_name = 'J'
+x/s &test_name
+delete
+watch *(int *)&pass_count
+continue
+echo == watch hit\n
+p *(int *)&pass_count
+delete
+rwatch *(int *)&fail_count
+continue
+echo == rwatch hit\n
+delete
+echo == monitor\n
+monitor info registers
+kill
+echo == killed\n
