@@ -66,4 +66,32 @@ bool blk_create_qcow2(const char *file, uint64_t size, unsigned cluster_bits,
                       const char *backing_file, const char *backing_format, char *err,
                       size_t errlen);
 
+/* ---- internal snapshots (qcow2.txt "Snapshots"; -snapshot overlays too) ----
+ * The disk half of savevm/loadvm: a named copy of the image's mapping,
+ * sharing clusters with the active image until either side writes them. */
+
+/* The backend can hold internal snapshots (a qcow2 image or overlay). */
+bool blk_snapshot_capable(const BlockBackend *blk);
+/* Snapshot the current contents under name (an existing snapshot of that
+ * name is replaced), recording the guest's virtual time.  False with one
+ * line in err (raw image, read-only image, I/O error); the image stays
+ * consistent. */
+bool blk_snapshot_create(BlockBackend *blk, const char *name, uint64_t vm_clock_ns, char *err,
+                         size_t errlen);
+/* Make the named snapshot's contents the current ones (what was written
+ * since is gone); the snapshot stays. */
+bool blk_snapshot_revert(BlockBackend *blk, const char *name, char *err, size_t errlen);
+bool blk_snapshot_delete(BlockBackend *blk, const char *name, char *err, size_t errlen);
+bool blk_snapshot_exists(BlockBackend *blk, const char *name);
+
+typedef struct BlockSnapshotInfo {
+    char id[24];
+    char name[128]; /* truncated if longer */
+    uint32_t date_sec;
+    uint64_t vm_clock_ns;
+} BlockSnapshotInfo;
+
+/* The snapshots in table order; *out is malloc'd (free it).  -1 with err. */
+int blk_snapshot_list(BlockBackend *blk, BlockSnapshotInfo **out, char *err, size_t errlen);
+
 #endif

@@ -31,6 +31,8 @@ struct BlockBackend {
     const char *format_name; /* reported by blk_format_name */
     uint64_t size;
     bool read_only;
+    /* The guest clock internal snapshots record (snapshot_drive.c). */
+    struct Clocks *snapshot_clocks;
 };
 
 /* The images already open above a backing file being opened, to refuse

@@ -38,7 +38,7 @@ void channel_subsystem_free(ChannelSubsystem *css)
     if (!css) return;
     for (unsigned i = 0; i < css->nsch; i++) {
         if (css->sch[i]->unit) css->sch[i]->unit->css = NULL;
-        free(css->sch[i]);
+        if (css->sch[i]->css_owned) free(css->sch[i]);
     }
     free(css->sch);
     timer_free(css->continue_timer);
@@ -116,7 +116,7 @@ bool channel_unit_attach(ChannelSubsystem *css, ChannelUnit *u, char *err, size_
         css->cap = css->cap ? css->cap * 2 : 16;
         css->sch = realloc(css->sch, css->cap * sizeof(*css->sch));
     }
-    Subchannel *sch = calloc(1, sizeof(*sch));
+    Subchannel *sch = &u->subchannel;
     sch->css = css;
     sch->unit = u;
     sch->schid = (uint16_t)css->nsch;
@@ -134,11 +134,43 @@ void channel_unit_detach(ChannelUnit *u)
 {
     Subchannel *sch = u->sch;
     if (!u->css || !sch) return;
+    ChannelSubsystem *css = sch->css;
     channel_dequeue(sch);
-    sch->unit = NULL;
+    /* The slot outlives the unit (whose struct holds sch): a copy with no
+     * device keeps the subchannel number taken. */
+    Subchannel *left = calloc(1, sizeof(*left));
+    if (left) {
+        *left = *sch;
+        left->unit = NULL;
+        left->css_owned = true;
+        left->x.sch = left;
+        css->sch[sch->schid] = left;
+    } else {
+        sch->unit = NULL; /* cannot happen in practice; keep the slot valid */
+    }
     u->css = NULL;
     u->sch = NULL;
-    channel_update_line(sch->css);
+    channel_update_line(css);
+}
+
+void channel_unit_post_load(ChannelUnit *u)
+{
+    Subchannel *sch = u->sch;
+    if (!sch || !u->css) return;
+    ChannelSubsystem *css = sch->css;
+    sch->in_start = false;
+    if (sch->irq_seq) {
+        /* Saved sequence numbers order the snapshot's own requests among
+         * themselves; the counter must stay above all of them. */
+        if (css->irq_counter < sch->irq_seq) css->irq_counter = sch->irq_seq;
+    }
+    if (sch->continuing && css->continue_timer) {
+        /* The saved expiry: a program resumes at the same virtual time. */
+        int64_t at = (int64_t)sch->continue_ns;
+        if (!timer_pending(css->continue_timer) || timer_expire_ns(css->continue_timer) > at)
+            timer_mod(css->continue_timer, at);
+    }
+    channel_update_line(css);
 }
 
 Subchannel *channel_find_devno(ChannelSubsystem *css, uint16_t devno)
@@ -272,6 +304,9 @@ void channel_schedule(ChannelSubsystem *css)
 {
     if (css->continue_timer)
         timer_mod(css->continue_timer, clock_get_ns(css->machine->clocks, CLK_VIRTUAL) + 10000);
+    int64_t at = css->continue_timer ? timer_expire_ns(css->continue_timer) : 0;
+    for (unsigned i = 0; i < css->nsch; i++)
+        if (css->sch[i]->continuing) css->sch[i]->continue_ns = (uint64_t)at;
 }
 
 void channel_run_scheduled(ChannelSubsystem *css)

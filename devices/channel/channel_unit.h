@@ -32,6 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/device.h"
+#include "devices/channel/subchannel.h"
+
 typedef struct ChannelSubsystem ChannelSubsystem;
 typedef struct ChannelUnit ChannelUnit;
 typedef struct ChannelXfer ChannelXfer;
@@ -85,8 +88,41 @@ struct ChannelUnit {
     uint16_t devno;
     /* Set by the channel subsystem at attach. */
     ChannelSubsystem *css;
-    void *sch;
+    void *sch; /* &subchannel while attached */
+    Subchannel subchannel;
 };
+
+/* The fields of the unit's subchannel for the unit device's state table
+ * (S: the device struct, u: its ChannelUnit member): PMCW, SCSW, the
+ * channel program in progress and the queued interruption.  The unit's
+ * post_load must call channel_unit_post_load. */
+#define CHANNEL_UNIT_VMSTATE(S, u)                                                                 \
+    VMSTATE_U32(S, u.subchannel.intparm), VMSTATE_U8(S, u.subchannel.isc),                         \
+        VMSTATE_BOOL(S, u.subchannel.enabled), VMSTATE_U8(S, u.subchannel.limit_mode),             \
+        VMSTATE_U8(S, u.subchannel.measure_mode), VMSTATE_BOOL(S, u.subchannel.multipath),         \
+        VMSTATE_BOOL(S, u.subchannel.concurrent_sense), VMSTATE_U8(S, u.subchannel.lpm),           \
+        VMSTATE_U8(S, u.subchannel.lpum), VMSTATE_U16(S, u.subchannel.mbi),                        \
+        VMSTATE_U8(S, u.subchannel.key), VMSTATE_BOOL(S, u.subchannel.suspend_ctl),                \
+        VMSTATE_BOOL(S, u.subchannel.ils), VMSTATE_U8(S, u.subchannel.dcc),                        \
+        VMSTATE_U8(S, u.subchannel.flags1), VMSTATE_U8(S, u.subchannel.fc),                        \
+        VMSTATE_U8(S, u.subchannel.ac), VMSTATE_U8(S, u.subchannel.sc),                            \
+        VMSTATE_U32(S, u.subchannel.ccw_addr), VMSTATE_U8(S, u.subchannel.dstat),                  \
+        VMSTATE_U8(S, u.subchannel.cstat), VMSTATE_U16(S, u.subchannel.count),                     \
+        VMSTATE_U8(S, u.subchannel.x.cmd), VMSTATE_U8(S, u.subchannel.x.flags),                    \
+        VMSTATE_U16(S, u.subchannel.x.count), VMSTATE_U32(S, u.subchannel.x.data),                 \
+        VMSTATE_U32(S, u.subchannel.x.idaw), VMSTATE_U32(S, u.subchannel.x.room),                  \
+        VMSTATE_U32(S, u.subchannel.x.moved), VMSTATE_BOOL(S, u.subchannel.x.overrun),             \
+        VMSTATE_BOOL(S, u.subchannel.x.stopped), VMSTATE_U32(S, u.subchannel.next_ccw),            \
+        VMSTATE_BOOL(S, u.subchannel.chain_data), VMSTATE_BOOL(S, u.subchannel.fmt1),              \
+        VMSTATE_BOOL(S, u.subchannel.waiting), VMSTATE_BOOL(S, u.subchannel.first),                \
+        VMSTATE_BOOL(S, u.subchannel.initial), VMSTATE_BOOL(S, u.subchannel.status_only),          \
+        VMSTATE_BOOL(S, u.subchannel.continuing), VMSTATE_U64(S, u.subchannel.continue_ns),        \
+        VMSTATE_U8(S, u.subchannel.unsolicited), VMSTATE_U64(S, u.subchannel.irq_seq)
+
+/* After the unit's state was loaded: requeue its interruption after those
+ * already queued in the same order, resume a program that was running on
+ * from the scheduler, and re-drive the I/O-interruption line. */
+void channel_unit_post_load(ChannelUnit *u);
 
 /* The machine's channel subsystem (the board's "channel" bus), or NULL. */
 ChannelSubsystem *channel_subsystem_of(Machine *m);

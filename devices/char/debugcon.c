@@ -66,10 +66,18 @@ static const Property debugcon_props[] = {
     DEFINE_PROP_END,
 };
 
+/* No guest-visible state: a write acts at once and nothing is latched
+ * (the chardev or exit status it reaches is host side).  The empty table
+ * says so to snapshots. */
+static const VMStateField debugcon_vmstate[] = {
+    VMSTATE_END,
+};
+
 static const DeviceClass debugcon_class = {
     .name = "isa-debugcon",
     .desc = "x86 debug console port: bytes written go to a chardev (SeaBIOS log)",
     .instance_size = sizeof(Debugcon),
+    .vmstate = debugcon_vmstate,
     .props = debugcon_props,
     .realize = debugcon_realize,
     .finalize = debugcon_finalize,

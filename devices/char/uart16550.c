@@ -405,12 +405,10 @@ static void uart_finalize(Device *dev)
 static void uart_post_load(Device *dev)
 {
     Uart16550 *s = (Uart16550 *)dev;
-    /* Saved data is host input: keep the FIFO indexes in range. */
+    /* Saved data is host input: keep the FIFO indexes in range.  The
+     * character timeout came back armed at its saved expiry (VMS_TIMER). */
     s->rx_head %= UART_FIFO_SIZE;
     if (s->rx_count > uart_rx_capacity(s)) s->rx_count = (uint8_t)uart_rx_capacity(s);
-    bool timeout = s->timeout_ipending;
-    uart_restart_timeout(s);
-    s->timeout_ipending = timeout;
     uart_update_irq(s);
 }
 
@@ -438,6 +436,7 @@ static const VMStateField uart_vmstate[] = {
     VMSTATE_U8_ARRAY(Uart16550, rx_fifo),
     VMSTATE_U8(Uart16550, rx_head),
     VMSTATE_U8(Uart16550, rx_count),
+    VMSTATE_TIMER(Uart16550, timeout_timer),
     VMSTATE_END,
 };
 
@@ -447,7 +446,7 @@ static const DeviceClass uart16550_class = {
     .instance_size = sizeof(Uart16550),
     .props = uart_props,
     .vmstate = uart_vmstate,
-    .vmstate_version = 1,
+    .vmstate_version = 2,
     .realize = uart_realize,
     .reset = uart_reset,
     .post_load = uart_post_load,

@@ -31,6 +31,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "devices/dasd/ckd_image.h"
 #include "devices/dasd/ckd_track.h"
 #include "devices/dasd/dasd_chain.h"
@@ -1020,6 +1021,15 @@ static const CkdType *ckd_type_named(const char *name)
     return NULL;
 }
 
+/* CKD/CCKD images have no internal snapshots: a writable volume makes
+ * savevm refuse (core/snapshot.h), a readonly=on one follows trivially. */
+static bool ckd_media_writable(void *opaque)
+{
+    return !((CkdDasd *)opaque)->readonly;
+}
+
+static const SnapshotDriveOps ckd_media_ops = {.writable = ckd_media_writable};
+
 static bool ckd_realize(Device *dev, Machine *m)
 {
     CkdDasd *s = (CkdDasd *)dev;
@@ -1056,6 +1066,11 @@ static bool ckd_realize(Device *dev, Machine *m)
         s->img = NULL;
         return false;
     }
+    if (m) {
+        char label[32];
+        snprintf(label, sizeof label, "%s %04x", name, s->unit.devno);
+        snapshot_add_drive(m, label, &ckd_media_ops, s);
+    }
     return true;
 }
 
@@ -1081,6 +1096,7 @@ static void ckd_finalize(Device *dev)
 {
     CkdDasd *s = (CkdDasd *)dev;
     char err[512];
+    if (dev->machine) snapshot_remove_drive(dev->machine, s);
     unitrec_detach(&s->unit);
     ckd_flush(s);
     if (!ckd_image_close(s->img, err, sizeof err))
@@ -1098,16 +1114,27 @@ static const Property ckd_props[] = {
 };
 
 static const VMStateField ckd_vmstate[] = {
-    VMSTATE_U16(CkdDasd, cyl),         VMSTATE_U16(CkdDasd, head),
-    VMSTATE_U8(CkdDasd, orient),       VMSTATE_U32(CkdDasd, rec_off),
-    VMSTATE_BOOL(CkdDasd, chained),    VMSTATE_U8(CkdDasd, prev_cmd),
-    VMSTATE_BOOL(CkdDasd, prev_equal), VMSTATE_BOOL(CkdDasd, index_seen),
-    VMSTATE_U8(CkdDasd, mask),         VMSTATE_BOOL(CkdDasd, mask_set),
-    VMSTATE_BOOL(CkdDasd, extent),     VMSTATE_U32(CkdDasd, ext_begin),
-    VMSTATE_U32(CkdDasd, ext_end),     VMSTATE_BOOL(CkdDasd, lr_seen),
-    VMSTATE_BOOL(CkdDasd, lr_active),  VMSTATE_BOOL(CkdDasd, lr_first),
-    VMSTATE_U8(CkdDasd, lr_op),        VMSTATE_U8(CkdDasd, lr_left),
-    VMSTATE_BUFFER(CkdDasd, sense),    VMSTATE_END,
+    VMSTATE_U16(CkdDasd, cyl),
+    VMSTATE_U16(CkdDasd, head),
+    VMSTATE_U8(CkdDasd, orient),
+    VMSTATE_U32(CkdDasd, rec_off),
+    VMSTATE_BOOL(CkdDasd, chained),
+    VMSTATE_U8(CkdDasd, prev_cmd),
+    VMSTATE_BOOL(CkdDasd, prev_equal),
+    VMSTATE_BOOL(CkdDasd, index_seen),
+    VMSTATE_U8(CkdDasd, mask),
+    VMSTATE_BOOL(CkdDasd, mask_set),
+    VMSTATE_BOOL(CkdDasd, extent),
+    VMSTATE_U32(CkdDasd, ext_begin),
+    VMSTATE_U32(CkdDasd, ext_end),
+    VMSTATE_BOOL(CkdDasd, lr_seen),
+    VMSTATE_BOOL(CkdDasd, lr_active),
+    VMSTATE_BOOL(CkdDasd, lr_first),
+    VMSTATE_U8(CkdDasd, lr_op),
+    VMSTATE_U8(CkdDasd, lr_left),
+    VMSTATE_BUFFER(CkdDasd, sense),
+    CHANNEL_UNIT_VMSTATE(CkdDasd, unit),
+    VMSTATE_END,
 };
 
 /* After loading state, the current record is re-read from the track. */
@@ -1120,6 +1147,7 @@ static void ckd_post_load(Device *dev)
         (s->orient > ORIENT_DATA || ckd_load(s) != 0 ||
          ckd_track_record(s->trk, s->trk_len, s->rec_off, &s->rec) != CKD_REC_OK))
         s->orient = ORIENT_INDEX;
+    channel_unit_post_load(&s->unit);
 }
 
 #define CKD_CLASS(var, name_, desc_)                                                               \
@@ -1129,7 +1157,7 @@ static void ckd_post_load(Device *dev)
         .instance_size = sizeof(CkdDasd),                                                          \
         .props = ckd_props,                                                                        \
         .vmstate = ckd_vmstate,                                                                    \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = ckd_realize,                                                                    \
         .reset = ckd_reset,                                                                        \
         .post_load = ckd_post_load,                                                                \

@@ -23,6 +23,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "devices/dasd/dasd_chain.h"
 #include "devices/unitrec/unitrec.h"
 
@@ -318,6 +319,15 @@ static const ChannelUnitOps fba_unit_ops = {
     .reset = fba_halt,
 };
 
+/* FBA images have no internal snapshots: a writable volume makes savevm
+ * refuse (core/snapshot.h), a readonly=on one follows trivially. */
+static bool fba_media_writable(void *opaque)
+{
+    return !((FbaDasd *)opaque)->readonly;
+}
+
+static const SnapshotDriveOps fba_media_ops = {.writable = fba_media_writable};
+
 static bool fba_realize(Device *dev, Machine *m)
 {
     FbaDasd *s = (FbaDasd *)dev;
@@ -345,7 +355,14 @@ static bool fba_realize(Device *dev, Machine *m)
         fprintf(stderr, "doppel: %s: %s: not an FBA image (size)\n", name, s->file);
     } else {
         s->blocks = (uint32_t)(st.st_size / FBA_BLOCK);
-        if (unitrec_attach(dev, m, &s->unit, s->devno, &fba_unit_ops)) return true;
+        if (unitrec_attach(dev, m, &s->unit, s->devno, &fba_unit_ops)) {
+            if (m) {
+                char label[32];
+                snprintf(label, sizeof label, "%s %04x", name, s->unit.devno);
+                snapshot_add_drive(m, label, &fba_media_ops, s);
+            }
+            return true;
+        }
     }
     if (s->fd >= 0) close(s->fd);
     s->fd = -1;
@@ -368,6 +385,7 @@ static void fba_reset(Device *dev)
 static void fba_finalize(Device *dev)
 {
     FbaDasd *s = (FbaDasd *)dev;
+    if (dev->machine) snapshot_remove_drive(dev->machine, s);
     unitrec_detach(&s->unit);
     fba_reset(dev);
     if (s->fd >= 0) close(s->fd);
@@ -381,6 +399,11 @@ static const Property fba_props[] = {
     DEFINE_PROP_END,
 };
 
+static void fba_post_load(Device *dev)
+{
+    channel_unit_post_load(&((FbaDasd *)dev)->unit);
+}
+
 static const VMStateField fba_vmstate[] = {
     VMSTATE_BOOL(FbaDasd, chained),
     VMSTATE_BOOL(FbaDasd, extent),
@@ -392,6 +415,7 @@ static const VMStateField fba_vmstate[] = {
     VMSTATE_U32(FbaDasd, next),
     VMSTATE_U32(FbaDasd, left),
     VMSTATE_BUFFER(FbaDasd, sense),
+    CHANNEL_UNIT_VMSTATE(FbaDasd, unit),
     VMSTATE_END,
 };
 
@@ -402,9 +426,10 @@ static const VMStateField fba_vmstate[] = {
         .instance_size = sizeof(FbaDasd),                                                          \
         .props = fba_props,                                                                        \
         .vmstate = fba_vmstate,                                                                    \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = fba_realize,                                                                    \
         .reset = fba_reset,                                                                        \
+        .post_load = fba_post_load,                                                                \
         .finalize = fba_finalize,                                                                  \
         .user_creatable = true,                                                                    \
     };                                                                                             \

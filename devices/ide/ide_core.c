@@ -862,8 +862,11 @@ void ide_bus_post_load(IdeBus *bus)
         if (d->data_end > IDE_BUF_SIZE) d->data_end = IDE_BUF_SIZE;
         if (d->buf_len > IDE_BUF_SIZE) d->buf_len = IDE_BUF_SIZE;
         if (d->data_pos > d->data_end) d->data_pos = d->data_end;
-        if (d->xfer_block == 0 || d->xfer_block > IDE_BUF_SECTORS) d->xfer_block = 1;
-        if (d->cur_heads == 0 || d->cur_sectors == 0) {
+        /* Only values the device could not hold are changed, so a load of
+         * what was saved reproduces it exactly (0 = no transfer is). */
+        if (d->xfer_block > IDE_BUF_SECTORS || (d->xfer_block == 0 && d->xfer_left))
+            d->xfer_block = 1;
+        if (d->kind == IDE_KIND_ATA && (d->cur_heads == 0 || d->cur_sectors == 0)) {
             d->cur_heads = d->heads ? d->heads : 16;
             d->cur_sectors = d->sectors ? d->sectors : 63;
         }

@@ -13,6 +13,7 @@
  */
 #include "devices/intc/i8259.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +84,9 @@ typedef struct I8259 {
     MemoryRegion master_mr, slave_mr, elcr_mr;
     IrqLine inputs[16];
     PicChip chip[2];
+    /* info irq: rising edges seen per input pin (host statistics, not
+     * guest state, so not in the VMState table). */
+    uint64_t irq_count[16];
 } I8259;
 
 /* PIIX3: IRQ 0, 1, 2, 8 and 13 are always edge-triggered. */
@@ -153,6 +157,8 @@ static void pic_input_handler(void *opaque, int n, int level)
 {
     I8259 *s = opaque;
     if (n == PIC_CASCADE_IRQ) return; /* the slave drives IR2 */
+    /* Handlers run on level changes only: level 1 is a rising edge. */
+    if (level) s->irq_count[n]++;
     pic_set_pin(&s->chip[n >> 3], n & 7, level);
     pic_update(s);
 }
@@ -437,6 +443,13 @@ static const VMStateField i8259_vmstate[] = {
     VMSTATE_END,
 };
 
+static void i8259_irq_stats(Device *dev, FILE *out)
+{
+    const I8259 *s = (const I8259 *)dev;
+    for (int n = 0; n < 16; n++)
+        if (s->irq_count[n]) fprintf(out, "%2d: %" PRIu64 "\n", n, s->irq_count[n]);
+}
+
 static const DeviceClass i8259_class = {
     .name = "i8259",
     .desc = "two cascaded 8259A interrupt controllers with the PIIX3 ELCR",
@@ -447,6 +460,7 @@ static const DeviceClass i8259_class = {
     .reset = i8259_reset,
     .post_load = i8259_post_load,
     .finalize = i8259_finalize,
+    .irq_stats = i8259_irq_stats,
 };
 DEVICE_REGISTER(i8259_class)
 

@@ -10,6 +10,7 @@
  */
 #include "devices/intc/ioapic.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,9 @@ typedef struct IoApic {
     uint8_t regsel;
     uint32_t pins; /* input levels (asserted = 1) */
     uint64_t redir[IOAPIC_NUM_PINS];
+    /* info irq: rising edges seen per input pin (host statistics, not
+     * guest state, so not in the VMState table). */
+    uint64_t irq_count[IOAPIC_NUM_PINS];
 } IoApic;
 
 static unsigned redir_mode(uint64_t entry)
@@ -110,6 +114,7 @@ static void ioapic_input_handler(void *opaque, int pin, int level)
     IoApic *s = opaque;
     uint32_t bit = 1u << pin;
     bool rising = level && !(s->pins & bit);
+    if (rising) s->irq_count[pin]++;
     s->pins = level ? (s->pins | bit) : (s->pins & ~bit);
     uint64_t entry = s->redir[pin];
     if (redir_uses_remote_irr(entry)) {
@@ -256,6 +261,13 @@ static const VMStateField ioapic_vmstate[] = {
     VMSTATE_END,
 };
 
+static void ioapic_irq_stats(Device *dev, FILE *out)
+{
+    const IoApic *s = (const IoApic *)dev;
+    for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+        if (s->irq_count[pin]) fprintf(out, "%2d: %" PRIu64 "\n", pin, s->irq_count[pin]);
+}
+
 static const DeviceClass ioapic_class = {
     .name = "ioapic",
     .desc = "Intel 82093AA I/O APIC, 24 pins",
@@ -267,6 +279,7 @@ static const DeviceClass ioapic_class = {
     .reset = ioapic_reset,
     .post_load = ioapic_post_load,
     .finalize = ioapic_finalize,
+    .irq_stats = ioapic_irq_stats,
 };
 DEVICE_REGISTER(ioapic_class)
 

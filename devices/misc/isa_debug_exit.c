@@ -69,10 +69,18 @@ static const Property isa_debug_exit_props[] = {
     DEFINE_PROP_END,
 };
 
+/* No guest-visible state: a write acts at once and nothing is latched
+ * (the chardev or exit status it reaches is host side).  The empty table
+ * says so to snapshots. */
+static const VMStateField isadebugexit_vmstate[] = {
+    VMSTATE_END,
+};
+
 static const DeviceClass isa_debug_exit_class = {
     .name = "isa-debug-exit",
     .desc = "x86 test exit port: a write of v exits with status (v << 1) | 1",
     .instance_size = sizeof(IsaDebugExit),
+    .vmstate = isadebugexit_vmstate,
     .props = isa_debug_exit_props,
     .user_creatable = true,
     .realize = isa_debug_exit_realize,

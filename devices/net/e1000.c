@@ -686,6 +686,11 @@ static const VMStateField e1000_vmstate[] = {
     VMSTATE_U16(E1000State, tx_vlan),
     VMSTATE_BOOL(E1000State, tx_in_packet),
     VMSTATE_BOOL(E1000State, tx_bad),
+    /* Receive interrupt delay (§3.2.7): pending delays fire at their saved
+     * time.  The netdev (slirp, sockets) is host state and not saved:
+     * frames in flight on the host side are lost, as on a cable pull. */
+    VMSTATE_TIMER(E1000State, rdtr_timer),
+    VMSTATE_TIMER(E1000State, radv_timer),
     VMSTATE_END,
 };
 
@@ -695,7 +700,7 @@ static const DeviceClass e1000_class = {
     .instance_size = sizeof(E1000State),
     .props = e1000_props,
     .vmstate = e1000_vmstate,
-    .vmstate_version = 1,
+    .vmstate_version = 2,
     .realize = e1000_realize,
     .reset = e1000_reset,
     .post_load = e1000_post_load,

@@ -382,6 +382,10 @@ static void i440fx_reset(Device *dev)
 static void i440fx_post_load(Device *dev)
 {
     I440fx *s = (I440fx *)dev;
+    /* The write masks follow the loaded D_LCK, which may be clear where the
+     * running machine had locked SMRAM. */
+    for (size_t i = 0; i < sizeof i440fx_regs / sizeof i440fx_regs[0]; i++)
+        s->pci.wmask[i440fx_regs[i].reg] = i440fx_regs[i].wmask;
     if (s->pci.config[I440FX_SMRAM] & SMRAM_D_LCK)
         s->pci.wmask[I440FX_SMRAM] &= (uint8_t) ~(SMRAM_D_OPEN | SMRAM_D_LCK);
     pci_device_post_load(&s->pci);

@@ -446,6 +446,9 @@ void pci_device_reset(PciDevice *d)
 
 void pci_device_post_load(PciDevice *d)
 {
+    /* The INTx level is not a table field: STATUS.Interrupt (PCI 3.0
+     * §6.2.3, bit 3) mirrors it and travels in config space. */
+    d->irq_asserted = pci_get_word(&d->config[PCI_STATUS]) & PCI_STATUS_INTERRUPT;
     if (!d->bus) return;
     pci_update_mappings(d);
     pci_update_intx(d);

@@ -133,6 +133,24 @@ void aws_rewind(AwsTape *t)
     t->prev = 0;
 }
 
+void aws_get_position(const AwsTape *t, uint64_t *pos, uint16_t *prev)
+{
+    *pos = t->pos;
+    *prev = t->prev;
+}
+
+bool aws_set_position(AwsTape *t, uint64_t pos, uint16_t prev)
+{
+    AwsHeader h;
+    /* The piece before pos must have length prev and end at pos. */
+    bool ok = pos == 0 ? prev == 0
+                       : pos <= t->size && pos >= (uint64_t)AWS_HDR + prev &&
+                             aws_header(t, pos - AWS_HDR - prev, &h) && h.len == prev;
+    t->pos = ok ? pos : 0;
+    t->prev = ok ? prev : 0;
+    return ok;
+}
+
 bool aws_at_load_point(const AwsTape *t)
 {
     return t->pos == 0;

@@ -40,6 +40,12 @@ bool aws_sync(AwsTape *t);
 const char *aws_error(const AwsTape *t);
 
 void aws_rewind(AwsTape *t);
+/* Where the tape is (snapshots): the offset of the next header and the
+ * length of the piece before it. */
+void aws_get_position(const AwsTape *t, uint64_t *pos, uint16_t *prev);
+/* Put the tape back where aws_get_position said; false (the tape
+ * rewound) when that is not a piece boundary of this image. */
+bool aws_set_position(AwsTape *t, uint64_t pos, uint16_t prev);
 bool aws_at_load_point(const AwsTape *t);
 bool aws_readonly(const AwsTape *t);
 

@@ -25,6 +25,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "devices/tape/aws_tape.h"
 #include "devices/unitrec/unitrec.h"
 
@@ -67,6 +68,11 @@ typedef struct Tape3420 {
     AwsTape *tape; /* NULL: no reel mounted or unloaded */
     uint8_t *buf;
     uint8_t sense0;
+    /* The reel's position after the last command (the table's copy of
+     * the AwsTape's; restored into it by post_load). */
+    uint64_t tape_pos;
+    uint16_t tape_prev;
+    bool unloaded; /* Rewind Unload took the reel off */
 } Tape3420;
 
 static int tape_check(Tape3420 *s, uint8_t sense0)
@@ -138,7 +144,7 @@ static int tape_space_file(Tape3420 *s, bool backward)
     }
 }
 
-static int tape_execute(ChannelUnit *u, uint8_t cmd, ChannelXfer *x)
+static int tape_execute_command(ChannelUnit *u, uint8_t cmd, ChannelXfer *x)
 {
     Tape3420 *s = u->opaque;
     s->sense0 = 0;
@@ -174,6 +180,7 @@ static int tape_execute(ChannelUnit *u, uint8_t cmd, ChannelXfer *x)
     case CMD_REWIND_UNLOAD:
         aws_close(s->tape);
         s->tape = NULL;
+        s->unloaded = true;
         return UNIT_CE_DE;
     case CMD_FORWARD_SPACE_BLOCK: return tape_motion_status(s, aws_read(s->tape, NULL, 0, &len));
     case CMD_BACKSPACE_BLOCK:
@@ -202,10 +209,28 @@ static unsigned tape_sense(ChannelUnit *u, uint8_t *buf, unsigned len)
     return sizeof sense;
 }
 
+static int tape_execute(ChannelUnit *u, uint8_t cmd, ChannelXfer *x)
+{
+    Tape3420 *s = u->opaque;
+    int status = tape_execute_command(u, cmd, x);
+    if (s->tape) aws_get_position(s->tape, &s->tape_pos, &s->tape_prev);
+    return status;
+}
+
 static const ChannelUnitOps tape_unit_ops = {
     .execute = tape_execute,
     .sense = tape_sense,
 };
+
+/* AWS images have no internal snapshots: a reel with its write ring makes
+ * savevm refuse (core/snapshot.h); without it the reel follows. */
+static bool tape_media_writable(void *opaque)
+{
+    Tape3420 *s = opaque;
+    return s->tape && !aws_readonly(s->tape);
+}
+
+static const SnapshotDriveOps tape_media_ops = {.writable = tape_media_writable};
 
 static bool tape_realize(Device *dev, Machine *m)
 {
@@ -227,6 +252,11 @@ static bool tape_realize(Device *dev, Machine *m)
         free(s->buf);
         return false;
     }
+    if (m) {
+        char label[32];
+        snprintf(label, sizeof label, "3420 %04x", s->unit.devno);
+        snapshot_add_drive(m, label, &tape_media_ops, s);
+    }
     return true;
 }
 
@@ -240,6 +270,7 @@ static void tape_reset(Device *dev)
 static void tape_finalize(Device *dev)
 {
     Tape3420 *s = (Tape3420 *)dev;
+    if (dev->machine) snapshot_remove_drive(dev->machine, s);
     unitrec_detach(&s->unit);
     aws_close(s->tape);
     s->tape = NULL;
@@ -254,9 +285,30 @@ static const Property tape_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The reel's contents are not saved (see tape_media_ops); its position
+ * is.  Whether a reel is mounted is host configuration. */
+static void tape_post_load(Device *dev)
+{
+    Tape3420 *s = (Tape3420 *)dev;
+    char err[256];
+    if (s->unloaded && s->tape) {
+        aws_close(s->tape);
+        s->tape = NULL;
+    } else if (!s->unloaded && !s->tape && s->file && *s->file && strcmp(s->file, "*")) {
+        /* Mounted again, as it was at the snapshot. */
+        s->tape = aws_open(s->file, s->readonly, err, sizeof err);
+        if (!s->tape) fprintf(stderr, "doppel: 3420 %04x: %s\n", s->unit.devno, err);
+    }
+    if (s->tape && !aws_set_position(s->tape, s->tape_pos, s->tape_prev))
+        LOG_MASK(LOG_GUEST_ERRORS, "3420 %04x: saved position not on this reel: rewound\n",
+                 s->unit.devno);
+    if (s->tape) aws_get_position(s->tape, &s->tape_pos, &s->tape_prev);
+}
+
 static const VMStateField tape_vmstate[] = {
-    VMSTATE_U8(Tape3420, sense0),
-    VMSTATE_END,
+    VMSTATE_U8(Tape3420, sense0),         VMSTATE_U64(Tape3420, tape_pos),
+    VMSTATE_U16(Tape3420, tape_prev),     VMSTATE_BOOL(Tape3420, unloaded),
+    CHANNEL_UNIT_VMSTATE(Tape3420, unit), VMSTATE_END,
 };
 
 static const DeviceClass tape3420_class = {
@@ -265,8 +317,9 @@ static const DeviceClass tape3420_class = {
     .instance_size = sizeof(Tape3420),
     .props = tape_props,
     .vmstate = tape_vmstate,
-    .vmstate_version = 1,
+    .vmstate_version = 2,
     .realize = tape_realize,
+    .post_load = tape_post_load,
     .reset = tape_reset,
     .finalize = tape_finalize,
     .user_creatable = true,

@@ -511,12 +511,15 @@ static const Property display_props[] = {
 
 /* The connection and an unread inbound record are host state and are not
  * part of the snapshot. */
+static void display_post_load(Device *dev)
+{
+    channel_unit_post_load(&((Display3270 *)dev)->unit);
+}
+
 static const VMStateField display_vmstate[] = {
-    VMSTATE_U8(Display3270, sense),
-    VMSTATE_U8(Display3270, read_waiting),
-    VMSTATE_BOOL(Display3270, chained),
-    VMSTATE_U16(Display3270, buffer_addr),
-    VMSTATE_END,
+    VMSTATE_U8(Display3270, sense),          VMSTATE_U8(Display3270, read_waiting),
+    VMSTATE_BOOL(Display3270, chained),      VMSTATE_U16(Display3270, buffer_addr),
+    CHANNEL_UNIT_VMSTATE(Display3270, unit), VMSTATE_END,
 };
 
 #define DISPLAY_CLASS(var, name_, desc_)                                                           \
@@ -526,9 +529,10 @@ static const VMStateField display_vmstate[] = {
         .instance_size = sizeof(Display3270),                                                      \
         .props = display_props,                                                                    \
         .vmstate = display_vmstate,                                                                \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = display_realize,                                                                \
         .reset = display_reset,                                                                    \
+        .post_load = display_post_load,                                                            \
         .finalize = display_finalize,                                                              \
         .user_creatable = true,                                                                    \
     };                                                                                             \

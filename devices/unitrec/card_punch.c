@@ -126,9 +126,17 @@ static const Property punch_props[] = {
     DEFINE_PROP_END,
 };
 
+/* Cards already punched into the host file stay there after a load (host
+ * output cannot be taken back); the count and sense follow the snapshot. */
+static void punch_post_load(Device *dev)
+{
+    channel_unit_post_load(&((CardPunch *)dev)->unit);
+}
+
 static const VMStateField punch_vmstate[] = {
     VMSTATE_U8(CardPunch, sense),
     VMSTATE_U32(CardPunch, cards),
+    CHANNEL_UNIT_VMSTATE(CardPunch, unit),
     VMSTATE_END,
 };
 
@@ -139,9 +147,10 @@ static const VMStateField punch_vmstate[] = {
         .instance_size = sizeof(CardPunch),                                                        \
         .props = punch_props,                                                                      \
         .vmstate = punch_vmstate,                                                                  \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = punch_realize,                                                                  \
         .reset = punch_reset,                                                                      \
+        .post_load = punch_post_load,                                                              \
         .finalize = punch_finalize,                                                                \
         .user_creatable = true,                                                                    \
     };                                                                                             \

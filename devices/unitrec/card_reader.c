@@ -176,9 +176,15 @@ static const Property reader_props[] = {
     DEFINE_PROP_END,
 };
 
+static void reader_post_load(Device *dev)
+{
+    channel_unit_post_load(&((CardReader *)dev)->unit);
+}
+
 static const VMStateField reader_vmstate[] = {
     VMSTATE_U8(CardReader, sense),
     VMSTATE_U64(CardReader, offset),
+    CHANNEL_UNIT_VMSTATE(CardReader, unit),
     VMSTATE_END,
 };
 
@@ -189,9 +195,10 @@ static const VMStateField reader_vmstate[] = {
         .instance_size = sizeof(CardReader),                                                       \
         .props = reader_props,                                                                     \
         .vmstate = reader_vmstate,                                                                 \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = reader_realize,                                                                 \
         .reset = reader_reset,                                                                     \
+        .post_load = reader_post_load,                                                             \
         .finalize = reader_finalize,                                                               \
         .user_creatable = true,                                                                    \
     };                                                                                             \

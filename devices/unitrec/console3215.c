@@ -195,14 +195,16 @@ static const Property console_props[] = {
     DEFINE_PROP_END,
 };
 
+static void console_post_load(Device *dev)
+{
+    channel_unit_post_load(&((Console3215 *)dev)->unit);
+}
+
 static const VMStateField console_vmstate[] = {
-    VMSTATE_U8(Console3215, sense),
-    VMSTATE_BUFFER(Console3215, line),
-    VMSTATE_U8(Console3215, line_len),
-    VMSTATE_BOOL(Console3215, line_ready),
-    VMSTATE_BOOL(Console3215, read_waiting),
-    VMSTATE_BOOL(Console3215, last_cr),
-    VMSTATE_END,
+    VMSTATE_U8(Console3215, sense),          VMSTATE_BUFFER(Console3215, line),
+    VMSTATE_U8(Console3215, line_len),       VMSTATE_BOOL(Console3215, line_ready),
+    VMSTATE_BOOL(Console3215, read_waiting), VMSTATE_BOOL(Console3215, last_cr),
+    CHANNEL_UNIT_VMSTATE(Console3215, unit), VMSTATE_END,
 };
 
 #define CONSOLE_CLASS(var, name_, desc_)                                                           \
@@ -212,9 +214,10 @@ static const VMStateField console_vmstate[] = {
         .instance_size = sizeof(Console3215),                                                      \
         .props = console_props,                                                                    \
         .vmstate = console_vmstate,                                                                \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = console_realize,                                                                \
         .reset = console_reset,                                                                    \
+        .post_load = console_post_load,                                                            \
         .finalize = console_finalize,                                                              \
         .user_creatable = true,                                                                    \
     };                                                                                             \

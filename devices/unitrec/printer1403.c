@@ -221,11 +221,14 @@ static void printer_reset(Device *dev)
     printer_default_fcb(s);
 }
 
+/* Lines already printed to the host file stay there after a load (host
+ * output cannot be taken back); carriage, FCB and sense follow it. */
 static void printer_post_load(Device *dev)
 {
     Printer *s = (Printer *)dev;
     if (s->lines == 0 || s->lines > FCB_MAX_LINES) printer_default_fcb(s);
     if (s->line < 1 || s->line > s->lines) s->line = 1;
+    channel_unit_post_load(&s->unit);
 }
 
 static void printer_finalize(Device *dev)
@@ -242,8 +245,13 @@ static const Property printer_props[] = {
 };
 
 static const VMStateField printer_vmstate[] = {
-    VMSTATE_U8(Printer, sense),   VMSTATE_U8(Printer, line),    VMSTATE_U8(Printer, lines),
-    VMSTATE_BOOL(Printer, dirty), VMSTATE_BUFFER(Printer, fcb), VMSTATE_END,
+    VMSTATE_U8(Printer, sense),
+    VMSTATE_U8(Printer, line),
+    VMSTATE_U8(Printer, lines),
+    VMSTATE_BOOL(Printer, dirty),
+    VMSTATE_BUFFER(Printer, fcb),
+    CHANNEL_UNIT_VMSTATE(Printer, unit),
+    VMSTATE_END,
 };
 
 #define PRINTER_CLASS(var, name_, desc_)                                                           \
@@ -253,7 +261,7 @@ static const VMStateField printer_vmstate[] = {
         .instance_size = sizeof(Printer),                                                          \
         .props = printer_props,                                                                    \
         .vmstate = printer_vmstate,                                                                \
-        .vmstate_version = 1,                                                                      \
+        .vmstate_version = 2,                                                                      \
         .realize = printer_realize,                                                                \
         .reset = printer_reset,                                                                    \
         .post_load = printer_post_load,                                                            \
