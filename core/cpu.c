@@ -57,6 +57,13 @@ void cpu_restore_state(CPUState *cpu)
     TranslationBlock *tb = cpu->current_tb;
     if (!tb || !tb->insn_data || cpu->fault_insn >= tb->icount) return;
     cpu->arch->restore_state(cpu, &tb->insn_data[cpu->fault_insn * TB_INSN_DATA_WORDS]);
+    if (cpu->icount_exact) {
+        /* Both tiers counted the whole TB on entry; the instructions from
+         * the faulting one on did not complete.  fault_insn moves past
+         * the end so that a second call changes nothing. */
+        cpu->icount -= tb->icount - cpu->fault_insn;
+        cpu->fault_insn = tb->icount;
+    }
 }
 
 _Noreturn void cpu_loop_exit(CPUState *cpu)

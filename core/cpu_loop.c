@@ -10,6 +10,7 @@
 #include "backends/interp/interp.h"
 #include "backends/kvm/kvm.h"
 #include "backends/llvm/jit.h"
+#include "core/cpu_debug.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/options.h"
@@ -73,6 +74,23 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
     };
     ctx.block = cpu->translating = ir_block_new(arch->globals);
     arch->translate(&ctx); /* may longjmp on a fetch fault: cpu->translating is freed then */
+    if (cpu->debug) {
+        /* A block never runs into a breakpoint: translate it again,
+         * ending before the first instruction that has one. */
+        uint32_t n;
+        uint64_t *data = tb_collect_insn_data(ctx.block, &n);
+        uint32_t cut = cpu_debug_cut_block(cpu, data, n);
+        free(data);
+        if (cut) {
+            ir_block_free(ctx.block);
+            cflags = (cflags & ~(uint32_t)CF_COUNT_MASK) | cut;
+            ctx.max_insns = cut;
+            ctx.size = ctx.ninsns = 0;
+            ctx.page_addr[0] = ctx.page_addr[1] = (uint64_t)-1;
+            ctx.block = cpu->translating = ir_block_new(arch->globals);
+            arch->translate(&ctx);
+        }
+    }
     cpu->translating = NULL;
 
     IrBlock *b = ctx.block;
@@ -179,12 +197,9 @@ static bool tb_code_is_memory(CPUState *cpu, uint64_t phys)
 }
 
 /* Find or translate the TB for the cpu's current state. */
-static TranslationBlock *tb_find(CPUState *cpu)
+static TranslationBlock *tb_find_cached(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                                        uint32_t flags)
 {
-    uint64_t pc, cs_base;
-    uint32_t flags;
-    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
-
     if (cpu->cflags_next_tb) {
         uint32_t cflags = cpu->cflags_next_tb;
         cpu->cflags_next_tb = 0;
@@ -203,6 +218,21 @@ static TranslationBlock *tb_find(CPUState *cpu)
     tb = tb_lookup_phys(cpu, pc, phys, cs_base, flags);
     if (!tb) tb = tb_gen_code(cpu, pc, cs_base, flags, 0);
     if (!(tb->cflags & CF_NOCACHE)) cpu->jmp_cache[h] = tb;
+    return tb;
+}
+
+/* The TB to run next.  With exact counting it runs at most the
+ * instructions left of the slice: a longer one is translated again, cut
+ * to that count and uncached (once per slice end). */
+static TranslationBlock *tb_find(CPUState *cpu)
+{
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
+    TranslationBlock *tb = tb_find_cached(cpu, pc, cs_base, flags);
+    if (cpu->icount_exact && tb->icount > cpu->icount_limit - cpu->icount)
+        tb = tb_gen_code(cpu, pc, cs_base, flags,
+                         (uint32_t)(cpu->icount_limit - cpu->icount) | CF_NOCACHE);
     return tb;
 }
 
@@ -264,6 +294,43 @@ static bool cpu_runs_on_kvm(const CPUState *cpu)
     return cpu->machine && cpu->machine->opts && cpu->machine->opts->accel == ACCEL_KVM;
 }
 
+/* What the debugger's state asks of the next block (cpu->debug set). */
+typedef enum DebugPhase {
+    DEBUG_PHASE_NONE,
+    DEBUG_PHASE_WATCH_RERUN, /* the instruction that hit a watchpoint runs again */
+    DEBUG_PHASE_STEPPED,     /* single step: the instruction has run (or faulted) */
+} DebugPhase;
+
+static int cpu_debug_stop(CPUState *cpu, CpuDebugStopKind kind)
+{
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
+    cpu_debug_set_stop(cpu, &(CpuDebugStop){.kind = kind, .addr = pc});
+    return EXCP_DEBUG;
+}
+
+/* Before the block at the cpu's pc, with cpu->debug set: EXCP_DEBUG to
+ * stop, or 0 to run it (cpu->cflags_next_tb set for a one-instruction
+ * block where the debugger needs one). */
+static int cpu_debug_before_block(CPUState *cpu, volatile DebugPhase *phase)
+{
+    if (*phase == DEBUG_PHASE_WATCH_RERUN) return 0;
+    if (cpu_single_stepping(cpu)) {
+        cpu->cflags_next_tb = 1 | CF_NOCACHE;
+        *phase = DEBUG_PHASE_STEPPED;
+        return 0;
+    }
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
+    switch (cpu_debug_check_pc(cpu, pc)) {
+    case DEBUG_PC_STOP: return EXCP_DEBUG;
+    case DEBUG_PC_STEP_OFF: cpu->cflags_next_tb = 1 | CF_NOCACHE; return 0;
+    default: return 0;
+    }
+}
+
 int cpu_exec(CPUState *cpu, uint64_t max_insns)
 {
     if (cpu_runs_on_kvm(cpu)) return kvm_cpu_exec(cpu);
@@ -274,11 +341,13 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
         if (!cpu->arch->has_work(cpu)) return EXCP_HALTED;
         cpu->halted = false;
     }
-    cpu->icount_limit = cpu->icount + max_insns;
+    cpu->icount_limit =
+        cpu->icount + max_insns < cpu->icount ? UINT64_MAX : cpu->icount + max_insns;
 
     /* Locals live across the longjmp are reloaded after it. */
     TranslationBlock *volatile last_tb = NULL;
     volatile int last_slot = -1;
+    volatile DebugPhase phase = DEBUG_PHASE_NONE;
     if (setjmp(cpu->jmp_env) != 0) {
         cpu_loop_unwind(cpu);
         last_tb = NULL;
@@ -290,6 +359,12 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
         /* Safe point: no TB is running, and last_tb is live. */
         if (jit) jit_safe_point(jit);
         tb_reclaim(cache);
+        if (phase == DEBUG_PHASE_WATCH_RERUN) {
+            /* The rerun finished; a guest exception it raised goes first. */
+            bool completed = cpu->exception_index == EXCP_NONE;
+            phase = cpu_single_stepping(cpu) ? DEBUG_PHASE_STEPPED : DEBUG_PHASE_NONE;
+            if (cpu_debug_watch_rerun_end(cpu, completed)) return EXCP_DEBUG;
+        }
         if (cpu->exception_index != EXCP_NONE) {
             if (cpu->exception_index >= EXCP_INTERRUPT) {
                 int r = cpu->exception_index;
@@ -299,7 +374,17 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
             cpu_deliver_exception(cpu);
             last_tb = NULL;
         }
-        if (atomic_load_explicit(&cpu->interrupt_request, memory_order_acquire)) {
+        if (cpu->debug && cpu_debug_watch_rerun_begin(cpu)) {
+            /* A watchpoint hit (softmmu longjmped here with the pc of the
+             * instruction): run it again alone, then stop. */
+            cpu->cflags_next_tb = 1 | CF_NOCACHE;
+            phase = DEBUG_PHASE_WATCH_RERUN;
+        } else if (phase == DEBUG_PHASE_STEPPED) {
+            return cpu_debug_stop(cpu, DEBUG_STOP_STEP);
+        }
+        /* No interrupts while stepping or re-running (cpu_debug.h). */
+        bool quiet = phase != DEBUG_PHASE_NONE || cpu_single_stepping(cpu);
+        if (!quiet && atomic_load_explicit(&cpu->interrupt_request, memory_order_acquire)) {
             cpu_reset_interrupt(cpu, CPU_INTERRUPT_EXITTB);
             if (cpu->arch->check_interrupts && cpu->arch->check_interrupts(cpu)) {
                 cpu->stats.interrupts++;
@@ -308,8 +393,10 @@ int cpu_exec(CPUState *cpu, uint64_t max_insns)
             }
         }
         if (cpu->halted) return EXCP_HALTED;
-        if (atomic_exchange(&cpu->exit_request, 0) || cpu->icount >= cpu->icount_limit)
+        if (phase == DEBUG_PHASE_NONE &&
+            (atomic_exchange(&cpu->exit_request, 0) || cpu->icount >= cpu->icount_limit))
             return EXCP_INTERRUPT;
+        if (cpu->debug && cpu_debug_before_block(cpu, &phase) == EXCP_DEBUG) return EXCP_DEBUG;
 
         TranslationBlock *tb = tb_find(cpu);
         tb_maybe_link(cpu, last_tb, last_slot, tb);

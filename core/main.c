@@ -2,6 +2,7 @@
  * doppel: parse the command line, build the machine, run it.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@ static const char *main_hercules_machine(const char *path)
 
 int main(int argc, char **argv)
 {
+    /* A gdb, QMP or monitor client that goes away must not kill doppel
+     * with SIGPIPE: writes to it fail with EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
     Options o;
     int rc = options_parse(argc, argv, &o);
     if (rc) return rc == 2 ? 0 : 1;
@@ -107,6 +111,17 @@ int main(int argc, char **argv)
         char why[400];
         if (!snapshot_load(m, o.loadvm, why, sizeof why)) {
             snprintf(err, sizeof err, "-loadvm %s: %s", o.loadvm, why);
+            goto fail;
+        }
+    }
+    if (o.icount.rr != RR_OFF && o.icount.rrsnapshot) {
+        /* rrsnapshot=: the recording starts from a saved state, which the
+         * replay loads first. */
+        char why[400];
+        bool ok = o.icount.rr == RR_RECORD ? snapshot_save(m, o.icount.rrsnapshot, why, sizeof why)
+                                           : snapshot_load(m, o.icount.rrsnapshot, why, sizeof why);
+        if (!ok) {
+            snprintf(err, sizeof err, "-icount rrsnapshot=%s: %s", o.icount.rrsnapshot, why);
             goto fail;
         }
     }

@@ -1,7 +1,7 @@
 /*
- * The human monitor: the line reader, the command table and the commands,
- * and its place on a chardev.  Top-level glue like cpu_loop.c: it reads
- * the JIT's counters (backends/llvm/jit.h).
+ * The human monitor: the line reader, the command table and dispatch,
+ * help, and its place on a chardev.  The commands live in
+ * core/monitor_*.c (see core/monitor_internal.h).
  */
 #define _GNU_SOURCE /* open_memstream */
 #include "core/monitor.h"
@@ -12,52 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/llvm/jit.h"
 #include "core/chardev.h"
 #include "core/cpu.h"
 #include "core/machine.h"
+#include "core/monitor_internal.h"
 #include "core/options.h"
-#include "ui/display.h"
 
 #define KEY_BACKSPACE 0x08
 #define KEY_CTRL_U    0x15
 #define KEY_ESC       0x1b
 #define KEY_DEL       0x7f
 
-/* Where the line reader is inside an escape sequence (arrow keys, function
- * keys): ESC [ params final, or ESC O x.  The whole sequence is dropped. */
-typedef enum EscapeState {
-    ESC_NONE,
-    ESC_START, /* after ESC */
-    ESC_CSI,   /* after ESC [: until a final byte 0x40-0x7e */
-    ESC_SS3,   /* after ESC O: one more byte */
-} EscapeState;
-
-struct Monitor {
-    Machine *machine;
-    MonitorWrite *write;
-    void *write_opaque;
-
-    Chardev *chr;
-    bool owns_chr;    /* opened for -monitor: closed by monitor_free */
-    bool on_mux;      /* the serial port's mux: reached with Ctrl-A c */
-    bool banner_done; /* shown on the first Ctrl-A c, as in QEMU */
-
-    char line[MONITOR_LINE_MAX + 1];
-    size_t len;
-    bool too_long; /* the line passed MONITOR_LINE_MAX: refused at Enter */
-    bool after_cr; /* a "\n" right after "\r" ends no second line */
-    EscapeState esc;
-};
-
 /* ---- output ---- */
 
-static void monitor_puts(Monitor *mon, const char *text)
+void monitor_puts(Monitor *mon, const char *text)
 {
     mon->write(mon->write_opaque, text, strlen(text));
 }
 
-__attribute__((format(printf, 2, 3))) static void monitor_printf(Monitor *mon, const char *fmt, ...)
+void monitor_printf(Monitor *mon, const char *fmt, ...)
 {
     char small[256];
     va_list ap;
@@ -78,10 +51,7 @@ __attribute__((format(printf, 2, 3))) static void monitor_printf(Monitor *mon, c
     free(big);
 }
 
-/* Reports written for a FILE (jit_print_info, ArchOps.dump_state). */
-typedef void MonitorReport(void *ctx, FILE *out);
-
-static void monitor_print_report(Monitor *mon, MonitorReport *report, void *ctx)
+void monitor_print_report(Monitor *mon, MonitorReport *report, void *ctx, const char *indent)
 {
     char *text = NULL;
     size_t size = 0;
@@ -91,23 +61,22 @@ static void monitor_print_report(Monitor *mon, MonitorReport *report, void *ctx)
         return;
     }
     report(ctx, f);
-    if (fclose(f) == 0) mon->write(mon->write_opaque, text, size);
+    if (fclose(f) != 0) {
+        free(text);
+        return;
+    }
+    size_t ilen = strlen(indent);
+    for (size_t at = 0; at < size;) {
+        const char *nl = memchr(text + at, '\n', size - at);
+        size_t end = nl ? (size_t)(nl - text) + 1 : size;
+        if (ilen) mon->write(mon->write_opaque, indent, ilen);
+        mon->write(mon->write_opaque, text + at, end - at);
+        at = end;
+    }
     free(text);
 }
 
 /* ---- the command table ---- */
-
-typedef void MonitorCommandFn(Monitor *mon, int argc, char **argv);
-
-typedef struct MonitorCommand {
-    const char *name;
-    const char *alias;  /* another spelling, or NULL */
-    const char *params; /* usage after the name, "" for none */
-    const char *help;
-    int max_args; /* words after the name */
-    MonitorCommandFn *run;
-    const struct MonitorCommand *sub; /* subcommands (info), for help */
-} MonitorCommand;
 
 static const MonitorCommand *monitor_lookup(const MonitorCommand *table, const char *name)
 {
@@ -121,7 +90,7 @@ static const MonitorCommand *monitor_lookup(const MonitorCommand *table, const c
 /* One help line: "cont|c  -- resume emulation" (prefix "info " for info's). */
 static void monitor_help_line(Monitor *mon, const char *prefix, const MonitorCommand *c)
 {
-    char left[64];
+    char left[96];
     snprintf(left, sizeof left, "%s%s%s%s%s%s", prefix, c->name, c->alias ? "|" : "",
              c->alias ? c->alias : "", c->params[0] ? " " : "", c->params);
     monitor_printf(mon, "%-24s -- %s\n", left, c->help);
@@ -150,125 +119,49 @@ static void monitor_dispatch(Monitor *mon, const MonitorCommand *table, const ch
     c->run(mon, argc, argv);
 }
 
-/* ---- info subcommands ---- */
-
-typedef struct JitReport {
-    Machine *m;
-} JitReport;
-
-static void report_jit(void *ctx, FILE *out)
-{
-    Machine *m = ((JitReport *)ctx)->m;
-    jit_print_info(m->jit, m->cpus, m->ncpus, out);
-}
-
-static void cmd_info_jit(Monitor *mon, int argc, char **argv)
-{
-    if (!mon->machine->jit) {
-        monitor_puts(mon, "the JIT is off (-accel interp)\n");
-        return;
-    }
-    JitReport r = {mon->machine};
-    monitor_print_report(mon, report_jit, &r);
-}
-
-static void report_registers(void *ctx, FILE *out)
-{
-    CPUState *cpu = ctx;
-    cpu->arch->dump_state(cpu, out);
-}
-
-static void cmd_info_registers(Monitor *mon, int argc, char **argv)
-{
-    Machine *m = mon->machine;
-    for (int i = 0; i < m->ncpus; i++) {
-        CPUState *cpu = m->cpus[i];
-        if (m->ncpus > 1) monitor_printf(mon, "CPU#%d\n", cpu->cpu_index);
-        if (cpu->arch && cpu->arch->dump_state)
-            monitor_print_report(mon, report_registers, cpu);
-        else
-            monitor_printf(mon, "cpu %d: no register dump for this cpu\n", cpu->cpu_index);
-    }
-}
-
-static bool machine_paused(const Machine *m)
-{
-    if (m->ncpus == 0) return false;
-    for (int i = 0; i < m->ncpus; i++)
-        if (!m->cpus[i]->stopped) return false;
-    return true;
-}
-
-static void cmd_info_status(Monitor *mon, int argc, char **argv)
-{
-    monitor_printf(mon, "VM status: %s\n", machine_paused(mon->machine) ? "paused" : "running");
-}
-
-static void cmd_info_version(Monitor *mon, int argc, char **argv)
-{
-    monitor_puts(mon, "doppel " DOPPEL_VERSION "\n");
-}
-
-static const MonitorCommand info_commands[] = {
-    {"jit", NULL, "", "show the LLVM tier's counters (regions, compile time, code)", 0,
-     cmd_info_jit},
-    {"registers", NULL, "", "show the cpu registers", 0, cmd_info_registers},
-    {"status", NULL, "", "show whether the machine runs or is stopped", 0, cmd_info_status},
-    {"version", NULL, "", "show the version of doppel", 0, cmd_info_version},
-    {0},
-};
-
-/* ---- commands ---- */
-
 static void cmd_info(Monitor *mon, int argc, char **argv)
 {
     if (argc == 1)
-        monitor_help_table(mon, "info ", info_commands);
+        monitor_help_table(mon, "info ", monitor_info_commands);
     else
-        monitor_dispatch(mon, info_commands, "info ", argc - 1, argv + 1);
-}
-
-/* The cpu loop skips stopped cpus and, when none runs, sleeps in the
- * event loop until input or a timer (machine_run). */
-static void cmd_stop(Monitor *mon, int argc, char **argv)
-{
-    for (int i = 0; i < mon->machine->ncpus; i++)
-        mon->machine->cpus[i]->stopped = true;
-}
-
-static void cmd_cont(Monitor *mon, int argc, char **argv)
-{
-    for (int i = 0; i < mon->machine->ncpus; i++)
-        mon->machine->cpus[i]->stopped = false;
-}
-
-static void cmd_quit(Monitor *mon, int argc, char **argv)
-{
-    machine_request_exit(mon->machine, 0);
-}
-
-/* screendump FILE.png: the display as a PNG (ui/screendump.c). */
-static void cmd_screendump(Monitor *mon, int argc, char **argv)
-{
-    char err[512];
-    if (argc < 2) {
-        monitor_printf(mon, "screendump: expected a file name\n");
-        return;
-    }
-    if (!display_screendump(mon->machine, argv[1], err, sizeof err))
-        monitor_printf(mon, "screendump: %s\n", err);
+        monitor_dispatch(mon, monitor_info_commands, "info ", argc - 1, argv + 1);
 }
 
 static void cmd_help(Monitor *mon, int argc, char **argv);
 
+#define ANY_ARGS (MONITOR_MAX_WORDS - 1)
+
 static const MonitorCommand monitor_commands[] = {
     {"help", "?", "[cmd]", "show the help, or that of one command", 2, cmd_help},
-    {"info", NULL, "[subcommand]", "show information about the machine (see 'info')",
-     MONITOR_MAX_WORDS - 1, cmd_info, info_commands},
-    {"stop", "s", "", "stop emulation (every cpu)", 0, cmd_stop},
-    {"cont", "c", "", "resume emulation", 0, cmd_cont},
-    {"quit", "q", "", "quit the emulator (exit status 0)", 0, cmd_quit},
-    {"screendump", NULL, "FILE.png", "save the screen as a PNG image", 1, cmd_screendump},
+    {"info", NULL, "[subcommand]", "show information about the machine (see 'info')", ANY_ARGS,
+     cmd_info, monitor_info_commands},
+    {"x", NULL, "/fmt addr", "virtual memory dump from addr (fmt: count, x d u o c i, b h w g)",
+     ANY_ARGS, monitor_cmd_x},
+    {"xp", NULL, "/fmt addr", "physical memory dump from addr (fmt as for x)", ANY_ARGS,
+     monitor_cmd_xp},
+    {"print", "p", "expr", "print an expression ($pc, $<register>, + - * / ( ))", ANY_ARGS,
+     monitor_cmd_print},
+    {"stop", "s", "", "stop emulation (every cpu)", 0, monitor_cmd_stop},
+    {"cont", "c", "", "resume emulation (also after -S or a debugger stop)", 0, monitor_cmd_cont},
+    {"step", NULL, "[N]", "run N instructions (default 1) on the current cpu, then stop", 1,
+     monitor_cmd_step},
+    {"cpu", NULL, "index", "set the current cpu (info cpus marks it with *)", 1, monitor_cmd_cpu},
+    {"system_reset", NULL, "", "reset the machine", 0, monitor_cmd_system_reset},
+    {"system_powerdown", NULL, "", "press the power button (ACPI on the PC)", 0,
+     monitor_cmd_system_powerdown},
+    {"sendkey", NULL, "keys [hold_ms]", "send keys (e.g. ctrl-alt-delete), held hold_ms (100)", 2,
+     monitor_cmd_sendkey},
+    {"screendump", NULL, "FILE.png", "save the screen as a PNG image", 1, monitor_cmd_screendump},
+    {"savevm", NULL, "[tag]", "save the machine as snapshot tag (default vm-<date>)", 1,
+     monitor_cmd_savevm},
+    {"loadvm", NULL, "tag", "restore the machine from snapshot tag", 1, monitor_cmd_loadvm},
+    {"delvm", NULL, "tag", "delete snapshot tag", 1, monitor_cmd_delvm},
+    {"log", NULL, "items|none", "set the -d log categories ('log' alone lists them)", 1,
+     monitor_cmd_log},
+    {"logfile", NULL, "path", "send the log to path (as -D)", 1, monitor_cmd_logfile},
+    {"gdbserver", NULL, "[port|spec]", "start a gdbstub (default tcp::1234)", 1,
+     monitor_cmd_gdbserver},
+    {"quit", "q", "", "quit the emulator (exit status 0)", 0, monitor_cmd_quit},
     {0},
 };
 
@@ -301,6 +194,17 @@ static void cmd_help(Monitor *mon, int argc, char **argv)
 
 /* ---- parsing ---- */
 
+void monitor_join_words(int argc, char **argv, int from, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = from; i < argc; i++) {
+        int w = snprintf(buf + n, len - n, "%s%s", i > from ? " " : "", argv[i]);
+        if (w < 0 || (size_t)w >= len - n) return; /* truncated: lines are bounded anyway */
+        n += (size_t)w;
+    }
+}
+
 void monitor_execute(Monitor *mon, const char *line)
 {
     size_t len = strlen(line);
@@ -308,8 +212,15 @@ void monitor_execute(Monitor *mon, const char *line)
         monitor_printf(mon, "line too long (at most %d characters)\n", MONITOR_LINE_MAX);
         return;
     }
-    char copy[MONITOR_LINE_MAX + 1];
+    /* One byte more than the line: "x/4x" becomes the words "x" "/4x". */
+    char copy[MONITOR_LINE_MAX + 2];
     memcpy(copy, line, len + 1);
+    size_t name_len = strcspn(copy, " \t");
+    char *slash = memchr(copy, '/', name_len);
+    if (slash && slash != copy) {
+        memmove(slash + 1, slash, len + 1 - (size_t)(slash - copy));
+        *slash = ' ';
+    }
     char *argv[MONITOR_MAX_WORDS];
     int argc = 0;
     char *save = NULL;
@@ -330,9 +241,18 @@ static bool monitor_quitting(const Monitor *mon)
     return mon->machine && mon->machine->quit;
 }
 
-static void monitor_prompt(Monitor *mon)
+void monitor_prompt(Monitor *mon)
 {
-    monitor_puts(mon, MONITOR_PROMPT);
+    if (!mon->busy) monitor_puts(mon, MONITOR_PROMPT);
+}
+
+void monitor_resume_input(Monitor *mon)
+{
+    if (!mon->busy) return;
+    mon->busy = false;
+    /* A prompt only where there was one (not for QMP's monitor). */
+    if (mon->banner_done && !monitor_quitting(mon)) monitor_prompt(mon);
+    if (mon->chr) chardev_accept_input(mon->chr);
 }
 
 static void monitor_enter(Monitor *mon)
@@ -413,6 +333,8 @@ Monitor *monitor_new(Machine *m, MonitorWrite *write, void *opaque)
     mon->machine = m;
     mon->write = write;
     mon->write_opaque = opaque;
+    mon->last_format = 'x';
+    mon->last_size = 4;
     return mon;
 }
 
@@ -431,9 +353,12 @@ static void monitor_chardev_write(void *opaque, const char *text, size_t len)
     chardev_write(mon->chr, (const uint8_t *)text, len);
 }
 
+/* One key at a time, so that after a line starting a command that keeps
+ * running (step) the keys typed behind it wait in the chardev. */
 static int monitor_can_receive(void *opaque)
 {
-    return MONITOR_LINE_MAX; /* every key is handled at once */
+    Monitor *mon = opaque;
+    return mon->busy ? 0 : 1;
 }
 
 static void monitor_receive(void *opaque, const uint8_t *buf, size_t len)
@@ -453,6 +378,18 @@ static void monitor_focus_changed(void *opaque, bool focused)
     }
     monitor_prompt(mon);
     if (mon->len && !mon->too_long) mon->write(mon->write_opaque, mon->line, mon->len);
+}
+
+/* A client connected to a socket monitor (and at once for stdio, file,
+ * null): a fresh line, the banner and the prompt. */
+static void monitor_chardev_event(void *opaque, ChardevEvent event)
+{
+    Monitor *mon = opaque;
+    mon->len = 0;
+    mon->too_long = false;
+    mon->after_cr = false;
+    mon->esc = ESC_NONE;
+    if (event == CHARDEV_EVENT_OPENED) monitor_start(mon);
 }
 
 static Monitor *monitor_on_mux(Machine *m, const char *spec, char *err, size_t errlen)
@@ -503,15 +440,20 @@ Monitor *monitor_create(Machine *m, char *err, size_t errlen)
     mon->write_opaque = mon;
     mon->chr = chr;
     mon->owns_chr = true;
-    monitor_start(mon);
     chardev_set_handlers(chr, monitor_can_receive, monitor_receive, mon);
+    chardev_set_event_handler(chr, monitor_chardev_event, mon);
     return mon;
 }
 
 void monitor_free(Monitor *mon)
 {
     if (!mon) return;
+    monitor_control_free(mon);
+    monitor_ui_free(mon);
     if (mon->on_mux) chardev_mux_set_monitor(mon->chr, NULL, NULL, NULL);
-    if (mon->owns_chr) chardev_close(mon->chr);
+    if (mon->owns_chr) {
+        chardev_set_event_handler(mon->chr, NULL, NULL);
+        chardev_close(mon->chr);
+    }
     free(mon);
 }

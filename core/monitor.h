@@ -1,8 +1,12 @@
 /*
  * The human monitor (HMP, blueprint §9): QEMU's "(qemu)" prompt with
  * doppel's name.  A line reader (echo, backspace, Ctrl-U; escape
- * sequences such as arrow keys are dropped) feeds a table of commands:
- * help, info (jit, registers, status, version), stop, cont, quit.
+ * sequences such as arrow keys are dropped) feeds a table of commands
+ * with QEMU's names and output shapes: help, info (registers, cpus,
+ * status, tlb, mtree, qtree, irq, jit, snapshots, version), x, xp, print,
+ * stop, cont, step, cpu, system_reset, system_powerdown, sendkey,
+ * screendump, savevm, loadvm, delvm, log, logfile, gdbserver, quit
+ * (docs/monitor.md).
  *
  * Where it lives, from the command line (monitor_create):
  *   no -monitor             on the first serial port's Ctrl-A mux (the boards'
@@ -12,12 +16,16 @@
  *   -monitor mon:<spec>     shares the first serial port's mux when that port
  *                           has the same spec (options.c gives the port this
  *                           spec when no -serial is given)
- *   -monitor <spec>         a chardev of its own (stdio, file:path, null, or
- *                           mon:<spec> with Ctrl-A escapes); prompt at once
+ *   -monitor <spec>         a chardev of its own (stdio, file:path, null,
+ *                           tcp:/unix: sockets, or mon:<spec> with Ctrl-A
+ *                           escapes); banner and prompt when it opens (at
+ *                           once, or when a socket client connects)
  *
  * Threads: everything here runs on the machine's thread (the event loop
  * delivers chardev input there, between vCPU slices), so commands read and
- * change cpu state and JIT counters directly.
+ * change cpu state and JIT counters directly.  'step' is the one command
+ * that outlives its line: it prints its result when the last step stops,
+ * and until then the prompt and further input wait.
  *
  *     Monitor *mon = monitor_create(m, err, sizeof err);
  *     if (!mon && err[0]) ...fail with "doppel: <err>"...
@@ -36,7 +44,7 @@ typedef struct Monitor Monitor;
 /* Longest command line accepted; longer lines are refused whole. */
 #define MONITOR_LINE_MAX 1024
 /* Words on a line, the command included. */
-#define MONITOR_MAX_WORDS 8
+#define MONITOR_MAX_WORDS 32
 
 #define MONITOR_PROMPT "(doppel) "
 #define MONITOR_BANNER "doppel monitor - type 'help' for more information\n"

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/reverse.h"
 
 #define REPLAY_MAGIC        "DPRR"
 #define REPLAY_FORMAT       1
@@ -432,6 +433,10 @@ void replay_deliver_due(Machine *m)
             rr_define(rr, ev);
         } else if (ev->channel == RR_EVENT_END) {
             rr->ended = true;
+            /* With a debugger attached the end of the history is a stop
+             * (it may go back from there); otherwise the run ends as the
+             * recording did. */
+            if (reverse_stop_at_end(m)) return;
             int status = ev->len == 4 ? (int)get_le32(ev->data) : 0;
             machine_request_shutdown(m, status, false, "replay-end");
             return;

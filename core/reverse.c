@@ -14,9 +14,6 @@
 #include "core/runstate.h"
 #include "core/snapshot.h"
 
-/* TEMPORARY until the debug core defines it (weak: the tree links meanwhile). */
-extern __typeof__(cpu_debug_set_stop_reason) cpu_debug_set_stop_reason __attribute__((weak));
-
 /* An image every 2^23 instructions (about 0.1 s of guest time at shift=3),
  * at most REVERSE_MAX_IMAGES; when full, every other one is dropped, so
  * the spacing doubles and the whole history stays reachable. */
@@ -128,7 +125,7 @@ static void reverse_stop(Machine *m, Reverse *r, int cpu_index, const CpuDebugSt
     r->plan = PLAN_NONE;
     r->edge = edge;
     CPUState *cpu = m->cpus[cpu_index < m->ncpus ? cpu_index : 0];
-    if (cpu_debug_set_stop_reason) cpu_debug_set_stop_reason(cpu, why);
+    cpu_debug_set_stop_reason(cpu, why);
     vm_stop(m, RUN_STATE_DEBUG);
 }
 
@@ -280,10 +277,14 @@ void reverse_after_slice(Machine *m)
     uint64_t now = reverse_icount(m);
     switch (r->plan) {
     case PLAN_NONE:
+        /* The first image is where the replay starts, running or not. */
+        if (r->nimages == 0) {
+            reverse_capture(m, r, now);
+            return;
+        }
         if (!vm_running(m)) return;
         r->edge = REVERSE_EDGE_NONE; /* running forward again */
-        if (r->nimages == 0 || now >= r->images[r->nimages - 1].icount + r->interval)
-            reverse_capture(m, r, now);
+        if (now >= r->images[r->nimages - 1].icount + r->interval) reverse_capture(m, r, now);
         return;
     case PLAN_RUN_TO:
         if (now >= r->target) reverse_stop(m, r, r->stop_cpu, &r->stop_reason, r->edge);

@@ -70,6 +70,18 @@ struct TranslationBlock {
     bool invalid;
 };
 
+/* Whether a finished TB may continue straight into next (both tiers
+ * check this before chaining, in place of cpu_may_chain): no exit
+ * request, and with exact counting (CPUState.icount_exact) next ends
+ * within the slice, so a chain never runs past icount_limit; without, as
+ * cpu_may_chain, the slice is not used up yet. */
+static inline bool tb_may_chain_to(CPUState *cpu, const TranslationBlock *next)
+{
+    uint64_t need = cpu->icount_exact ? next->icount : 1;
+    return !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
+           cpu->icount + need <= cpu->icount_limit;
+}
+
 /* The global cache (one per machine; the only registry of TBs). */
 typedef struct TbCache TbCache;
 TbCache *tb_cache_new(void);

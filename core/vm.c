@@ -12,6 +12,9 @@
 #include "core/event_loop.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/replay.h"
+#include "core/reverse.h"
+#include "core/runstate.h"
 #include "core/slice_kick.h"
 #include "core/snapshot.h"
 #include "core/tb.h"
@@ -62,6 +65,14 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
         m->icount_shift = opts->icount.auto_shift ? ICOUNT_AUTO_SHIFT : opts->icount.shift;
         clocks_set_icount_source(m->clocks, machine_icount, m, m->icount_shift);
     }
+    /* -icount rr=: before the board, so its devices' input channels are
+     * recorded or replayed from the start. */
+    char rr_err[300];
+    if (!replay_setup(m, rr_err, sizeof rr_err)) {
+        fprintf(stderr, "doppel: %s\n", rr_err);
+        machine_destroy(m);
+        return NULL;
+    }
 
     int smp = opts && opts->smp ? opts->smp : 1;
     if (smp > mc->max_cpus) {
@@ -74,6 +85,10 @@ Machine *machine_create(const MachineClass *mc, const Options *opts)
         machine_destroy(m);
         return NULL;
     }
+    /* -icount: every run of the same inputs executes the same instructions
+     * between the same events, so count them exactly (core/cpu.h). */
+    for (int i = 0; i < m->ncpus && m->icount_shift >= 0; i++)
+        m->cpus[i]->icount_exact = true;
     char err[200];
     if (!cpu_loop_setup_accel(m, err, sizeof err)) {
         fprintf(stderr, "doppel: -accel %s: %s\n", opts && opts->accel == ACCEL_KVM ? "kvm" : "jit",
@@ -164,17 +179,49 @@ static uint64_t machine_slice(Machine *m)
     return insns < CPU_SLICE_INSNS ? insns : CPU_SLICE_INSNS;
 }
 
+/* Stop every cpu for the debugger.  The cpus stay stopped even when the
+ * machine was not in the running state (vm_stop then sends no event). */
+static void machine_debug_stop(Machine *m)
+{
+    vm_stop(m, RUN_STATE_DEBUG);
+    for (int i = 0; i < m->ncpus; i++)
+        m->cpus[i]->stopped = true;
+}
+
+/* Instructions a cpu may run now: to the next timer (icount), the next
+ * recorded input (replay), the end of a reverse-execution plan. */
+static uint64_t machine_cpu_budget(Machine *m)
+{
+    return replay_slice_budget(m, reverse_slice_budget(m, machine_slice(m)));
+}
+
 int machine_run(Machine *m)
 {
     /* Outside icount, slices end at the next timer's deadline too. */
     SliceKick *kick = m->icount_shift < 0 ? slice_kick_new(m) : NULL;
     while (!m->quit) {
-        bool all_halted = true;
+        /* Between slices: reverse-execution images and plans. */
+        reverse_after_slice(m);
+        bool all_halted = true, any_ran = false;
         slice_kick_arm(kick, clocks_deadline_ns(m->clocks));
         for (int i = 0; i < m->ncpus && !m->quit; i++) {
             CPUState *cpu = m->cpus[i];
             if (cpu->stopped) continue;
-            if (cpu_exec(cpu, machine_slice(m)) != EXCP_HALTED) all_halted = false;
+            any_ran = true;
+            int r = cpu_exec(cpu, machine_cpu_budget(m));
+            if (r == EXCP_DEBUG) {
+                /* Re-executing for reverse debugging: hits are noted, the
+                 * run goes on. */
+                if (reverse_on_debug(m, cpu)) {
+                    all_halted = false;
+                    continue;
+                }
+                /* A breakpoint, watchpoint or step: the debugger (a
+                 * listener of STOP) reads cpu_debug_stop_reason. */
+                machine_debug_stop(m);
+                break;
+            }
+            if (r != EXCP_HALTED) all_halted = false;
         }
         slice_kick_arm(kick, -1);
         if (m->quit) break;
@@ -182,14 +229,20 @@ int machine_run(Machine *m)
             m->exit_status = 0;
             break;
         }
-        if (all_halted && m->icount_shift >= 0) {
+        if (all_halted && any_ran && m->icount_shift >= 0) {
             /* icount: no instructions run while idle, so guest time jumps
              * to the next virtual timer instead of waiting for it. */
             int64_t ns = clock_deadline_ns(m->clocks, CLK_VIRTUAL);
             if (ns > 0) clocks_warp_virtual(m->clocks, clock_get_ns(m->clocks, CLK_VIRTUAL) + ns);
         }
-        /* Idle: sleep until a timer or an fd wakes a cpu. */
-        event_loop_poll(m->loop, all_halted ? -1 : 0);
+        /* Replay: the inputs recorded here, where the recording's poll
+         * handed them over (before timers, as the event loop does). */
+        replay_deliver_due(m);
+        if (m->quit) break;
+        /* Idle: sleep until a timer or an fd wakes a cpu.  A running
+         * replay never sleeps: its input comes from the log. */
+        bool sleep = all_halted && !(replay_replaying(m) && vm_running(m));
+        event_loop_poll(m->loop, sleep ? -1 : 0);
     }
     slice_kick_free(kick);
     return m->exit_status;
@@ -198,6 +251,8 @@ int machine_run(Machine *m)
 void machine_destroy(Machine *m)
 {
     if (!m) return;
+    replay_finish(m, m->exit_status); /* the record's end event */
+    reverse_free(m);
     device_free_all(m);
     if (m->mc->finalize) m->mc->finalize(m);
     snapshot_machine_free(m);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "core/cpu_debug.h"
 #include "softmmu/internal.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -51,13 +52,24 @@ static bool writes_code(CPUState *cpu, const TlbEntry *e, unsigned mmu_idx, uint
     return (f->code_units & code_unit_bits(addr & ~cpu->page_mask, len, psize)) != 0;
 }
 
+/* A data access to a page with TLB_WATCH: compare it with the
+ * watchpoints, which on a hit leave the TB (core/cpu_debug.h) before the
+ * access changes anything. */
+static void watch_check(CPUState *cpu, const TlbEntry *e, uint64_t addr, uint64_t len,
+                        MMUAccess access)
+{
+    if (access != MMU_EXEC && (tlb_tag(e, access) & TLB_WATCH))
+        cpu_debug_check_watchpoint(cpu, addr, (unsigned)len, access == MMU_WRITE);
+}
+
 /* [addr, addr + len) inside one page.  RAM is copied through the host
  * pointer; IO, ROM writes and writes reaching a code unit go through
- * physmem_access.  Watchpoint pages are plain RAM here for now. */
+ * physmem_access; a watched page is checked first. */
 static void access_in_page(CPUState *cpu, uint64_t addr, uint8_t *buf, uint64_t len,
                            MMUAccess access, unsigned mmu_idx)
 {
     TlbEntry *e = tlb_lookup(cpu, addr, access, mmu_idx);
+    watch_check(cpu, e, addr, len, access);
     uint64_t slow = access == MMU_WRITE && writes_code(cpu, e, mmu_idx, addr, len)
                         ? TLB_MMIO | TLB_NOTDIRTY
                         : TLB_MMIO;
@@ -86,7 +98,7 @@ static void access_bytes(CPUState *cpu, uint64_t addr, uint8_t *buf, unsigned le
     }
     uint64_t second = (addr + first) & cpu->vaddr_mask;
     tlb_lookup(cpu, addr, access, mmu_idx);
-    tlb_lookup(cpu, second, access, mmu_idx);
+    watch_check(cpu, tlb_lookup(cpu, second, access, mmu_idx), second, len - first, access);
     access_in_page(cpu, addr, buf, first, access, mmu_idx);
     access_in_page(cpu, second, buf + first, len - first, access, mmu_idx);
 }

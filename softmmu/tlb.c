@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cpu_debug.h"
+#include "core/log.h"
 #include "core/tb.h"
 #include "softmmu/internal.h"
 #include "softmmu/memory.h"
@@ -136,6 +138,12 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
         wr |= TLB_MMIO;
         cd |= TLB_MMIO;
     }
+    if (cpu->debug) {
+        /* Accesses to a watched page take the slow path, which checks
+         * them against the watchpoints (core/cpu_debug.h). */
+        if (cpu_debug_page_watched(cpu, vpage, false)) rd |= TLB_WATCH;
+        if (cpu_debug_page_watched(cpu, vpage, true)) wr |= TLB_WATCH;
+    }
     e->addr_read = (prot & MMU_PROT_READ) ? rd : TLB_INVALID;
     e->addr_write = (prot & MMU_PROT_WRITE) ? wr : TLB_INVALID;
     e->addr_code = (prot & MMU_PROT_EXEC) ? cd : TLB_INVALID;
@@ -148,9 +156,12 @@ TlbEntry *tlb_fill(CPUState *cpu, uint64_t vaddr, MMUAccess access, unsigned mmu
                                               : &e->addr_code;
         *tag |= TLB_INVALID;
     }
-    LOG_MASK(LOG_MMU, "tlb fill cpu%d mmu%u 0x%llx -> 0x%llx prot %d%s%s\n", cpu->cpu_index,
-             mmu_idx, (unsigned long long)vpage, (unsigned long long)ppage, prot,
-             host_page ? "" : " mmio", res.no_tlb ? " once" : "");
+    LOG_MASK(LOG_MMU,
+             "tlb fill: cpu %d mmu_idx %u vaddr 0x%llx -> paddr 0x%llx prot %c%c%c%s%s%s\n",
+             cpu->cpu_index, mmu_idx, (unsigned long long)vpage, (unsigned long long)ppage,
+             prot & MMU_PROT_READ ? 'r' : '-', prot & MMU_PROT_WRITE ? 'w' : '-',
+             prot & MMU_PROT_EXEC ? 'x' : '-', host_page ? "" : " mmio", res.no_tlb ? " once" : "",
+             (rd | wr) & TLB_WATCH ? " watch" : "");
     return e;
 }
 

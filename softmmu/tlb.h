@@ -21,8 +21,9 @@
  * all tags (writes TLB_NOTDIRTY while it holds code); ROM is fast for reads
  * and code, TLB_MMIO for writes; IO, unmapped pages and pages only partly
  * backed by RAM are TLB_MMIO throughout.  Every flush also clears the
- * cpu's whole jump cache.  TLB_WATCH pages are plain RAM in the slow path
- * for now.
+ * cpu's whole jump cache.  A page holding a debugger's watchpoint gets
+ * TLB_WATCH in the tags of the watched kinds (core/cpu_debug.h): the slow
+ * path checks each access against the watchpoints before performing it.
  *
  * Slow path: an access crossing a page translates both pages before it
  * touches either, so a fault on the second leaves memory unchanged.  A

@@ -499,7 +499,7 @@ do_br:
 do_goto_tb : {
     unsigned slot = O(0);
     TranslationBlock *next = __atomic_load_n(&tb->jmp_dest[slot], __ATOMIC_RELAXED);
-    if (next && cpu_may_chain(cpu)) {
+    if (next && tb_may_chain_to(cpu, next)) {
         tb = next;
         goto enter_tb;
     }
@@ -511,7 +511,7 @@ do_goto_ptr : {
     TranslationBlock *next =
         cpu->jmp_cache && !(tb->cflags & CF_NOCACHE) ? tb_lookup_jmp_cache(cpu) : NULL;
     if (next) tb->ptr_hint_pc = next->pc; /* where loops go: regions follow it */
-    if (next && cpu_may_chain(cpu)) {
+    if (next && tb_may_chain_to(cpu, next)) {
         tb = next;
         goto enter_tb;
     }

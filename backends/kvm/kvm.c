@@ -384,6 +384,7 @@ static int kvm_handle_exit(KvmVcpu *v, bool *failed)
     case KVM_EXIT_IRQ_WINDOW_OPEN:
     case KVM_EXIT_INTR: return KVM_CONTINUE;
     case KVM_EXIT_HLT: cpu->halted = true; return EXCP_HALTED;
+    case KVM_EXIT_DEBUG: return kvm_debug_exit(v);
     case KVM_EXIT_SHUTDOWN:
         /* Triple fault (SDM Vol 3 §6.15 "Interrupt 8"): the board's reset,
          * as the interpreter does it (x86_interrupt.c). */
@@ -414,6 +415,12 @@ static void kvm_complete_io(KvmVcpu *v)
     v->run->immediate_exit = 0;
 }
 
+KvmVcpu *kvm_vcpu_of(CPUState *cpu)
+{
+    KvmState *s = cpu->machine ? kvm_state(cpu->machine) : NULL;
+    return s ? s->vcpus[cpu->cpu_index] : NULL;
+}
+
 int kvm_cpu_exec(CPUState *cpu)
 {
     KvmState *s = kvm_state(cpu->machine);
@@ -428,6 +435,9 @@ int kvm_cpu_exec(CPUState *cpu)
         machine_request_exit(m, 1);
         return EXCP_INTERRUPT;
     }
+    /* Breakpoints, watchpoints, single step: reprogrammed each time a
+     * debugger is attached (cheap next to the stop it asked for). */
+    if (cpu->debug || v->debug_on) kvm_debug_update(v);
     kvm_kick_arm(v);
     int ret = EXCP_INTERRUPT;
     bool failed = false;

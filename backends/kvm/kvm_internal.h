@@ -57,6 +57,9 @@ typedef struct KvmVcpu {
     bool synced;
     bool complete_io;   /* the last exit was I/O or MMIO: finish it before reading state */
     bool reset_pending; /* triple fault without a board reset hook: reset after the sync */
+    /* Guest debugging (kvm_debug.c): KVM_SET_GUEST_DEBUG is in force;
+     * stepping off the breakpoint the cpu was resumed at. */
+    bool debug_on, debug_step_off;
 } KvmVcpu;
 
 struct KvmState {
@@ -88,5 +91,19 @@ bool kvm_x86_init_vcpu(KvmVcpu *v, char *err, size_t errlen);
 bool kvm_x86_get_state(KvmVcpu *v);
 /* X86CPU -> vCPU, the parts doppel changed since the last sync. */
 bool kvm_x86_put_state(KvmVcpu *v);
+
+/* kvm_debug.c: the debugger's breakpoints, watchpoints and single step
+ * (core/cpu_debug.h) as KVM guest debugging.  kvm_debug_update programs
+ * them before KVM_RUN (false if KVM refused: the reason is printed once);
+ * kvm_debug_exit handles KVM_EXIT_DEBUG: KVM_DEBUG_CONTINUE, or
+ * EXCP_DEBUG with the stop reason recorded. */
+enum { KVM_DEBUG_CONTINUE = -1 };
+bool kvm_debug_update(KvmVcpu *v);
+int kvm_debug_exit(KvmVcpu *v);
+/* Whether KVM accepts guest debugging for cpu (tests skip without it);
+ * false with the reason in why. */
+bool kvm_debug_probe(CPUState *cpu, char *why, size_t len);
+/* kvm.c: the vCPU of cpu, or NULL without kvm_setup. */
+KvmVcpu *kvm_vcpu_of(CPUState *cpu);
 
 #endif

@@ -590,7 +590,7 @@ JitEntry jit_runtime_lookup_ptr(CPUState *cpu)
     if (!cpu->jmp_cache) return NULL;
     if (!cpu_may_chain(cpu)) return NULL;
     TranslationBlock *tb = tb_lookup_jmp_cache(cpu);
-    if (!tb || tb->invalid) return NULL;
+    if (!tb || tb->invalid || !tb_may_chain_to(cpu, tb)) return NULL;
     return (JitEntry)atomic_load_explicit(&tb->native, memory_order_acquire);
 }
 

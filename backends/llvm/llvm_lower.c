@@ -409,9 +409,15 @@ static void emit_return(LlvmLower *L, unsigned kind, unsigned code)
     LLVMBuildRet(L->bld, llvm_const(L, L->i64, jit_exit_value(L->tb, kind, code)));
 }
 
-/* cpu_may_chain (core/cpu.h) in LLVM IR: no exit request, icount below limit. */
-static LLVMValueRef emit_chain_allowed(LlvmLower *L)
+/* tb_may_chain_to (core/tb.h) in LLVM IR: no exit request, and the next
+ * block's next_icount (i64) instructions fit before icount_limit with
+ * exact counting, or one does without. */
+static LLVMValueRef emit_chain_allowed(LlvmLower *L, LLVMValueRef next_icount)
 {
+    LLVMValueRef exact =
+        LLVMBuildLoad2(L->bld, L->i8, llvm_cpu_field(L, offsetof(CPUState, icount_exact)), "");
+    LLVMValueRef is_exact = LLVMBuildICmp(L->bld, LLVMIntNE, exact, llvm_const(L, L->i8, 0), "");
+    next_icount = LLVMBuildSelect(L->bld, is_exact, next_icount, llvm_const(L, L->i64, 1), "");
     LLVMValueRef req =
         LLVMBuildLoad2(L->bld, L->i32, llvm_cpu_field(L, offsetof(CPUState, exit_request)), "");
     LLVMSetOrdering(req, LLVMAtomicOrderingMonotonic);
@@ -419,8 +425,15 @@ static LLVMValueRef emit_chain_allowed(LlvmLower *L)
     LLVMValueRef ic = llvm_load_cpu(L, offsetof(CPUState, icount), 64);
     LLVMValueRef lim = llvm_load_cpu(L, offsetof(CPUState, icount_limit), 64);
     LLVMValueRef ok1 = LLVMBuildICmp(L->bld, LLVMIntEQ, req, llvm_const(L, L->i32, 0), "");
-    LLVMValueRef ok2 = LLVMBuildICmp(L->bld, LLVMIntULT, ic, lim, "");
+    LLVMValueRef end = LLVMBuildAdd(L->bld, ic, next_icount, "");
+    LLVMValueRef ok2 = LLVMBuildICmp(L->bld, LLVMIntULE, end, lim, "");
     return LLVMBuildAnd(L->bld, ok1, ok2, "");
+}
+
+/* emit_chain_allowed into region block bi, whose size is known. */
+static LLVMValueRef emit_chain_allowed_to(LlvmLower *L, int32_t bi)
+{
+    return emit_chain_allowed(L, llvm_const(L, L->i64, L->r->blocks[bi].tb->icount));
 }
 
 /* Branch on c with the first successor the likely one. */
@@ -455,13 +468,11 @@ static void lower_goto_tb(LlvmLower *L, unsigned slot)
     bool inside = succ >= 0 && (uint32_t)succ < L->r->nblocks;
     if (inside) {
         /* Inside the region: the globals stay where they are. */
-        emit_likely_br(L, emit_chain_allowed(L), L->block_bb[succ], leave);
+        emit_likely_br(L, emit_chain_allowed_to(L, succ), L->block_bb[succ], leave);
     } else {
         llvm_globals_write_back(L);
         LLVMBasicBlockRef linked = llvm_new_bb(L, "linked"), native = llvm_new_bb(L, "native");
         LLVMBasicBlockRef call = llvm_new_bb(L, "chain");
-        LLVMBuildCondBr(L->bld, emit_chain_allowed(L), linked, leave);
-        LLVMPositionBuilderAtEnd(L->bld, linked);
         LLVMValueRef slotp = LLVMBuildInBoundsGEP2(
             L->bld, L->i8, llvm_const_ptr(L, L->tb),
             &(LLVMValueRef){llvm_const(L, L->i64,
@@ -469,7 +480,15 @@ static void lower_goto_tb(LlvmLower *L, unsigned slot)
                                            slot * sizeof(TranslationBlock *))},
             1, "");
         LLVMValueRef dest = load_atomic_ptr(L, slotp, LLVMAtomicOrderingMonotonic);
-        LLVMBuildCondBr(L->bld, LLVMBuildIsNotNull(L->bld, dest, ""), native, leave);
+        LLVMBuildCondBr(L->bld, LLVMBuildIsNotNull(L->bld, dest, ""), linked, leave);
+        LLVMPositionBuilderAtEnd(L->bld, linked);
+        /* The linked TB's size decides whether it fits in the slice. */
+        LLVMValueRef icountp = LLVMBuildInBoundsGEP2(
+            L->bld, L->i8, dest,
+            &(LLVMValueRef){llvm_const(L, L->i64, offsetof(TranslationBlock, icount))}, 1, "");
+        LLVMValueRef n =
+            LLVMBuildZExt(L->bld, LLVMBuildLoad2(L->bld, L->i32, icountp, ""), L->i64, "");
+        LLVMBuildCondBr(L->bld, emit_chain_allowed(L, n), native, leave);
         LLVMPositionBuilderAtEnd(L->bld, native);
         LLVMValueRef nativep = LLVMBuildInBoundsGEP2(
             L->bld, L->i8, dest,
@@ -499,8 +518,8 @@ static void lower_goto_ptr(LlvmLower *L)
         LLVMBasicBlockRef other = llvm_new_bb(L, "ptr_other");
         LLVMValueRef same = LLVMBuildICmp(L->bld, LLVMIntEQ, pc,
                                           llvm_const(L, L->i64, L->r->blocks[ps].tb->pc), "");
-        emit_likely_br(L, LLVMBuildAnd(L->bld, same, emit_chain_allowed(L), ""), L->block_bb[ps],
-                       other);
+        emit_likely_br(L, LLVMBuildAnd(L->bld, same, emit_chain_allowed_to(L, ps), ""),
+                       L->block_bb[ps], other);
         LLVMPositionBuilderAtEnd(L->bld, other);
     }
     llvm_globals_write_back(L);

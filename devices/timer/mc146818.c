@@ -22,6 +22,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/replay.h"
 #include "softmmu/memory.h"
 
 #define NS_PER_SEC    1000000000LL
@@ -376,17 +377,18 @@ static const MemoryRegionOps rtc_ops = {
 
 /* ---- time base (QEMU's -rtc base=) ---- */
 
-static bool rtc_parse_base(const char *base, int64_t *sec, int64_t *subsec_ns)
+/* The host's date goes through the replay layer: recorded under -icount
+ * rr=record and read back under rr=replay (core/replay.h). */
+static bool rtc_parse_base(Machine *m, const char *base, int64_t *sec, int64_t *subsec_ns)
 {
     *subsec_ns = 0;
     if (!base || !strcmp(base, "utc") || !strcmp(base, "localtime")) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        *sec = ts.tv_sec;
-        *subsec_ns = ts.tv_nsec;
+        int64_t now = replay_wallclock_ns(m);
+        *sec = now / 1000000000;
+        *subsec_ns = now % 1000000000;
         if (base && !strcmp(base, "localtime")) {
             struct tm tm;
-            time_t t = ts.tv_sec;
+            time_t t = (time_t)*sec;
             if (localtime_r(&t, &tm)) *sec += tm.tm_gmtoff;
         }
         return true;
@@ -433,7 +435,7 @@ static bool rtc_realize(Device *dev, Machine *m)
         return false;
     }
     int64_t sec, subsec;
-    if (!rtc_parse_base(s->base, &sec, &subsec)) {
+    if (!rtc_parse_base(m, s->base, &sec, &subsec)) {
         fprintf(stderr,
                 "doppel: mc146818: bad rtc base '%s' (expected utc, localtime or "
                 "YYYY-MM-DDTHH:MM:SS)\n",

@@ -14,8 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "core/chardev.h"
+#include "core/clock.h"
 #include "core/cpu.h"
+#include "core/event_loop.h"
 #include "core/machine.h"
 #include "core/monitor.h"
 #include "core/options.h"
@@ -56,6 +61,7 @@ static void setup(void)
     }
     M.ncpus = 2;
     M.exit_status = 7;
+    M.clocks = clocks_new();
     out_len = 0;
     out[0] = '\0';
     mon = monitor_new(&M, sink, NULL);
@@ -65,6 +71,7 @@ static void teardown(void)
 {
     monitor_free(mon);
     mon = NULL;
+    clocks_free(M.clocks);
 }
 
 TestSuite(monitor, .init = setup, .fini = teardown);
@@ -119,7 +126,10 @@ Test(monitor, bad_commands_get_one_error_line)
     cr_expect_str_eq(run("stop now"), "stop: too many arguments (usage: stop)\n");
     cr_expect_str_eq(run("info status now"),
                      "info status: too many arguments (usage: info status)\n");
-    cr_expect_str_eq(run("a b c d e f g h i"), "too many words (at most 8)\n");
+    char words[2 * MONITOR_MAX_WORDS + 2] = "";
+    for (int i = 0; i <= MONITOR_MAX_WORDS; i++)
+        strcat(words, "a ");
+    cr_expect_str_eq(run(words), "too many words (at most 32)\n");
     cr_expect_str_eq(run("   \t "), "");
     cr_expect_not(M.quit);
     cr_expect_not(cpus[0].stopped);
@@ -239,7 +249,7 @@ Test(monitor, ctrl_a_c_on_the_serial_mux)
 }
 
 /* A plain serial port without -monitor has no monitor (and no error);
- * -monitor mon:X with a serial port elsewhere is refused in one line. */
+ * a -monitor chardev that cannot be opened is one line. */
 Test(monitor, no_mux_no_monitor)
 {
     char err[256];
@@ -251,10 +261,54 @@ Test(monitor, no_mux_no_monitor)
     chardev_set_id(chr, "serial0");
     cr_expect_null(monitor_create(&M, err, sizeof err));
     cr_expect_str_eq(err, "");
-    o.monitor = "tcp::4444,server=on";
+    o.monitor = "file:/nonexistent-dir/monitor.txt";
     cr_expect_null(monitor_create(&M, err, sizeof err));
-    cr_expect_str_eq(err, "-monitor: tcp::4444,server=on: socket chardevs are not supported yet");
+    cr_expect_not_null(strstr(err, "-monitor: "), "%s", err);
     chardev_close(chr);
+}
+
+/* Read from fd until want appears (the event loop runs between reads). */
+static void socket_wait_for(int fd, const char *want, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 500 && !strstr(buf, want); i++) {
+        event_loop_poll(M.loop, 10 * 1000 * 1000);
+        ssize_t r = recv(fd, buf + n, len - 1 - n, MSG_DONTWAIT);
+        if (r > 0) n += (size_t)r;
+        buf[n] = '\0';
+    }
+    cr_assert_not_null(strstr(buf, want), "no '%s' from the monitor; got:\n%s", want, buf);
+}
+
+/* -monitor tcp:: a client gets the banner and the prompt when it
+ * connects, and its lines run; the next client gets a fresh banner. */
+Test(monitor, socket_client_gets_banner_and_prompt, .timeout = 30)
+{
+    char err[256], buf[4096];
+    M.loop = event_loop_new(M.clocks);
+    /* A port from the pid: the monitor's chardev has no name to ask. */
+    int port = 20000 + getpid() % 20000;
+    char spec[64];
+    snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d,server=on,wait=off", port);
+    Options o = {.monitor = spec};
+    M.opts = &o;
+    Monitor *m2 = monitor_create(&M, err, sizeof err);
+    cr_assert_not_null(m2, "%s", err);
+    for (int round = 0; round < 2; round++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+        socket_wait_for(fd, MONITOR_BANNER MONITOR_PROMPT, buf, sizeof buf);
+        cr_assert_eq(send(fd, "info version\r\n", 14, 0), 14);
+        socket_wait_for(fd, "doppel " DOPPEL_VERSION "\n" MONITOR_PROMPT, buf, sizeof buf);
+        close(fd);
+        event_loop_poll(M.loop, 10 * 1000 * 1000); /* the server sees it go */
+    }
+    monitor_free(m2);
+    event_loop_free(M.loop);
+    M.loop = NULL;
 }
 
 /* ---- doppel as a process: -monitor stdio, commands on its stdin ---- */
@@ -528,4 +582,39 @@ Test(monitor, process_monitor_none, .timeout = 60)
     doppel_wait_for(&d, "no monitor on this console");
     doppel_send(&d, "\001x");
     cr_expect_eq(doppel_end(&d), 0);
+}
+
+/* step N under the real cpu loop: from -S (prelaunch) at 400, LA, ALR and
+ * BC 15,404 step the pc through 404, 406, 404...; a line typed while a
+ * step runs waits for it. */
+Test(monitor, process_step, .timeout = 60)
+{
+    Doppel d;
+    char reply[4096];
+    doppel_start(&d, "-accel interp -monitor stdio -S");
+    doppel_wait_for(&d, MONITOR_BANNER MONITOR_PROMPT);
+    cr_expect_str_eq(doppel_cmd(&d, "info status", reply, sizeof reply),
+                     "VM status: paused (prelaunch)\n");
+    doppel_cmd(&d, "step", reply, sizeof reply);
+    if (strstr(reply, "not available")) {
+        doppel_quit(&d);
+        cr_skip_test("no single-step in the debug core yet");
+    }
+    cr_expect_eq(strncmp(reply, "pc=0x0000000000000404\n", 22), 0, "%s", reply);
+    doppel_cmd(&d, "step 3", reply, sizeof reply);
+    cr_expect_eq(strncmp(reply, "pc=0x0000000000000406\n", 22), 0, "%s", reply);
+    cr_expect_str_eq(doppel_cmd(&d, "info status", reply, sizeof reply),
+                     "VM status: paused (debug)\n");
+    doppel_send(&d, "step 2\ninfo cpus\n");
+    doppel_consume(&d, doppel_wait_for(&d, "step 2\npc=0x0000000000000406\n"));
+    doppel_consume(&d, doppel_wait_for(&d, MONITOR_PROMPT "info cpus\n"
+                                                          "* CPU #0: pc=0x0000000000000406\n"));
+    doppel_consume(&d, doppel_wait_for(&d, MONITOR_PROMPT));
+    cr_expect_str_eq(doppel_cmd(&d, "step x", reply, sizeof reply),
+                     "step: expected a positive number of steps, got 'x'\n");
+    cr_expect_str_eq(doppel_cmd(&d, "cont", reply, sizeof reply), "");
+    cr_expect_str_eq(doppel_cmd(&d, "info status", reply, sizeof reply), "VM status: running\n");
+    cr_expect_str_eq(doppel_cmd(&d, "step", reply, sizeof reply),
+                     "step: the machine is running (stop it first)\n");
+    doppel_quit(&d);
 }

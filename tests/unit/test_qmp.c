@@ -36,7 +36,9 @@ static void client_teardown(void)
 {
     if (C.fd > 0) close(C.fd);
     if (C.pid > 0) {
-        kill(C.pid, SIGKILL);
+        /* C.pid is timeout(1): SIGTERM reaches doppel through it (a
+         * SIGKILL would leave doppel running without its parent). */
+        kill(C.pid, SIGTERM);
         waitpid(C.pid, NULL, 0);
     }
     json_decref(C.events);

@@ -1,0 +1,213 @@
+/*
+ * replay: -icount rr=record|replay and reverse debugging, end to end.
+ * The x86 guest rr_echo (tests/guest/x86/rr_echo.asm) echoes COM1 input
+ * with the timer tick it arrived at, so its output depends on when the
+ * host typed.  A recording fed through a pipe, replayed without input,
+ * must print the same bytes and end with the same status — under the
+ * interpreter and compiled code alike, and across the two.  Then gdb
+ * steps and continues backwards through a replay.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define RR_GUEST DOPPEL_X86_GUEST_DIR "/rr_echo.elf"
+#define RR_BASE  "-M pc -display none -monitor none -icount shift=3"
+
+static void require_guest(void)
+{
+    if (access(RR_GUEST, R_OK) != 0) {
+        printf("replay: skipped: %s not built (nasm missing?)\n", RR_GUEST);
+        cr_skip_test("%s not built", RR_GUEST);
+    }
+}
+
+/* Record rr_echo under accel with input typed through a pipe while it
+ * runs; the serial output in out, the exit status returned. */
+static int record_run(const char *accel, const char *log, char *out, size_t len)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "(printf a; sleep 0.1; printf b; sleep 0.15; printf q) | timeout -k 5 120 %s " RR_BASE
+             " -accel %s -serial stdio -icount shift=3,rr=record,rrfile=%s -kernel %s 2>&1",
+             DOPPEL_BINARY, accel, log, RR_GUEST);
+    return test_run_command(cmd, out, len);
+}
+
+static int replay_run(const char *accel, const char *log, char *out, size_t len)
+{
+    char args[2048];
+    snprintf(args, sizeof args,
+             RR_BASE " -accel %s -serial stdio -icount shift=3,rr=replay,rrfile=%s -kernel %s",
+             accel, log, RR_GUEST);
+    return test_run_doppel(args, false, out, len);
+}
+
+typedef struct RrCase {
+    char record[24]; /* -accel of the recording */
+    char replay[24]; /* -accel of the replay */
+} RrCase;
+
+ParameterizedTestParameters(replay, same_output_without_input)
+{
+    static RrCase cases[] = {
+        {"interp", "interp"},
+        {"jit", "jit"},
+        {"interp", "jit,sync=on"},
+        {"jit", "interp"},
+    };
+    return cr_make_param_array(RrCase, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(RrCase *c, replay, same_output_without_input, .timeout = 240)
+{
+    require_guest();
+    char log[128];
+    snprintf(log, sizeof log, "/tmp/doppel-rr-%d.rr", (int)getpid());
+    static char recorded[16384], replayed[16384];
+    int rs = record_run(c->record, log, recorded, sizeof recorded);
+    /* The input reached the guest: 'b' (98) is echoed with its tick. */
+    cr_assert(strstr(recorded, " got 98\n"), "recording did not see the input:\n%s", recorded);
+    cr_assert_eq(rs, 1, "recording: status %d\n%s", rs, recorded);
+    int ps = replay_run(c->replay, log, replayed, sizeof replayed);
+    unlink(log);
+    cr_assert_eq(ps, rs, "replay status %d, recording %d\n%s", ps, rs, replayed);
+    cr_assert_str_eq(replayed, recorded, "replay differs from the recording");
+}
+
+Test(replay, bad_logs_are_one_line, .timeout = 120)
+{
+    require_guest();
+    char log[128], out[4096], args[2048];
+    snprintf(log, sizeof log, "/tmp/doppel-rr-bad-%d.rr", (int)getpid());
+
+    FILE *f = fopen(log, "w");
+    cr_assert_not_null(f);
+    fputs("not a log at all, but long enough to hold a header...........", f);
+    fclose(f);
+    snprintf(args, sizeof args,
+             RR_BASE " -accel interp -serial null -icount shift=3,rr=replay,rrfile=%s -kernel %s",
+             log, RR_GUEST);
+    cr_expect_eq(test_run_doppel(args, true, out, sizeof out), 1);
+    cr_expect(strstr(out, "not a doppel replay log"), "%s", out);
+
+    /* A real log, replayed with another shift. */
+    static char rec[16384];
+    record_run("interp", log, rec, sizeof rec);
+    snprintf(args, sizeof args,
+             "-M pc -display none -monitor none -accel interp -serial null "
+             "-icount shift=4,rr=replay,rrfile=%s -kernel %s",
+             log, RR_GUEST);
+    cr_expect_eq(test_run_doppel(args, true, out, sizeof out), 1);
+    cr_expect(strstr(out, "recorded with shift=3, replaying with shift=4"), "%s", out);
+
+    snprintf(args, sizeof args,
+             RR_BASE
+             " -accel interp -serial null -icount shift=3,rr=replay,rrfile=/nonexistent/x.rr "
+             "-kernel %s",
+             RR_GUEST);
+    cr_expect_eq(test_run_doppel(args, true, out, sizeof out), 1);
+    cr_expect(strstr(out, "cannot open"), "%s", out);
+    unlink(log);
+}
+
+/* gdb-multiarch steps and continues backwards through a replay. */
+Test(replay, reverse_debugging_with_gdb, .timeout = 240)
+{
+    require_guest();
+    test_require_program("replay", "gdb-multiarch", "gdb-multiarch");
+    char log[128], dlog[128], script[128];
+    snprintf(log, sizeof log, "/tmp/doppel-rr-rev-%d.rr", (int)getpid());
+    snprintf(dlog, sizeof dlog, "/tmp/doppel-rr-rev-%d.out", (int)getpid());
+    snprintf(script, sizeof script, "/tmp/doppel-rr-rev-%d.gdb", (int)getpid());
+    static char rec[16384];
+    record_run("interp", log, rec, sizeof rec);
+
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    fputs("set pagination off\nset confirm off\n"
+          "break tick_isr\n"
+          "continue\ncontinue\ncontinue\n"
+          "echo == third tick\\n\n"
+          "p *(int *)&ticks\n"
+          "stepi\nstepi\n"
+          "echo == two steps in\\n\n"
+          "p (long)$pc - (long)&tick_isr\n"
+          "p *(int *)&ticks\n"
+          "reverse-stepi\n"
+          "echo == one step back\\n\n"
+          "p (long)$pc - (long)&tick_isr\n"
+          "p *(int *)&ticks\n"
+          "reverse-continue\n"
+          "echo == entry of the third tick\\n\n"
+          "p *(int *)&ticks\n"
+          "reverse-continue\n"
+          "echo == second tick\\n\n"
+          "p *(int *)&ticks\n"
+          "reverse-continue\n"
+          "echo == first tick\\n\n"
+          "p *(int *)&ticks\n"
+          "reverse-continue\n"
+          "echo == start of history\\n\n"
+          "p *(int *)&ticks\n"
+          "continue\n"
+          "echo == forward again\\n\n"
+          "p *(int *)&ticks\n"
+          "kill\n",
+          f);
+    fclose(f);
+
+    int port = 20000 + (int)((getpid() * 7) % 40000);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "exec timeout -k 5 200 %s " RR_BASE
+             " -accel interp -serial null -icount shift=3,rr=replay,rrfile=%s -gdb tcp::%d -S "
+             "-kernel %s </dev/null >%s 2>&1",
+             DOPPEL_BINARY, log, port, RR_GUEST, dlog);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    snprintf(cmd, sizeof cmd,
+             "timeout -k 5 180 gdb-multiarch -batch -nx -ex 'target remote 127.0.0.1:%d' -x %s %s "
+             "2>&1",
+             port, script, RR_GUEST);
+    static char out[65536];
+    test_run_command(cmd, out, sizeof out);
+    int status;
+    for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) != pid; i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (i == 99) {
+            kill(pid, SIGTERM);
+            waitpid(pid, &status, 0);
+        }
+    }
+    unlink(log);
+    unlink(dlog);
+    unlink(script);
+
+    /* At the breakpoint the ISR has not run yet: two ticks counted. */
+    cr_expect(strstr(out, "== third tick\n$1 = 2\n"), "%s", out);
+    /* push eax (1 byte), inc dword [ticks] (6 bytes) */
+    cr_expect(strstr(out, "== two steps in\n$2 = 7\n$3 = 3\n"), "%s", out);
+    cr_expect(strstr(out, "== one step back\n$4 = 1\n$5 = 2\n"), "%s", out);
+    /* Backwards from inside the third ISR: its own entry first. */
+    cr_expect(strstr(out, "== entry of the third tick\n$6 = 2\n"), "%s", out);
+    cr_expect(strstr(out, "== second tick\n$7 = 1\n"), "%s", out);
+    cr_expect(strstr(out, "== first tick\n$8 = 0\n"), "%s", out);
+    cr_expect(strstr(out, "No more reverse-execution history."), "%s", out);
+    cr_expect(strstr(out, "== start of history\n$9 = 0\n"), "%s", out);
+    /* Forward again: the same first tick, the same state. */
+    cr_expect(strstr(out, "== forward again\n$10 = 0\n"), "%s", out);
+}
