@@ -130,6 +130,30 @@ void clocks_warp_virtual(Clocks *c, int64_t target_ns)
         c->virt_offset -= target_ns - now;
 }
 
+int64_t clocks_icount_bias(const Clocks *c)
+{
+    return c->icount_get ? c->icount_bias : 0;
+}
+
+void clocks_set_virtual_ns(Clocks *c, int64_t ns)
+{
+    if (c->icount_get)
+        c->icount_bias = ns - (int64_t)(c->icount_get(c->icount_opaque) << c->icount_shift);
+    else
+        c->virt_offset = c->host_now(c->host_opaque) - ns;
+    if (c->paused) c->paused_value = ns;
+}
+
+uint64_t clocks_next_arm_seq(const Clocks *c)
+{
+    return c->next_seq;
+}
+
+void clocks_set_next_arm_seq(Clocks *c, uint64_t seq)
+{
+    c->next_seq = seq;
+}
+
 /* ---- the heap ---- */
 
 static bool timer_before(const Timer *a, const Timer *b)
@@ -202,10 +226,16 @@ void timer_free(Timer *t)
 
 void timer_mod(Timer *t, int64_t expire_ns)
 {
+    timer_mod_ordered(t, expire_ns, t->clocks->next_seq);
+}
+
+void timer_mod_ordered(Timer *t, int64_t expire_ns, uint64_t seq)
+{
     TimerHeap *h = &t->clocks->heaps[t->type];
     if (t->heap_index >= 0) heap_remove(h, t);
     t->expire = expire_ns;
-    t->seq = t->clocks->next_seq++;
+    t->seq = seq;
+    if (seq >= t->clocks->next_seq) t->clocks->next_seq = seq + 1;
     if (h->n == h->cap) {
         h->cap = h->cap ? h->cap * 2 : 16;
         h->items = realloc(h->items, (size_t)h->cap * sizeof *h->items);
@@ -227,6 +257,11 @@ bool timer_pending(const Timer *t)
 int64_t timer_expire_ns(const Timer *t)
 {
     return t->heap_index >= 0 ? t->expire : -1;
+}
+
+uint64_t timer_arm_seq(const Timer *t)
+{
+    return t->seq;
 }
 
 /* ---- deadlines and expiry ---- */

@@ -56,6 +56,24 @@ void timer_del(Timer *t);
 bool timer_pending(const Timer *t);
 int64_t timer_expire_ns(const Timer *t); /* -1 if not pending */
 
+/* Snapshots (core/vmstate.c, core/snapshot.c): a timer's place among
+ * equal expiries is its arming sequence number, saved with the expiry so
+ * a restored machine fires ties in the same order. */
+uint64_t timer_arm_seq(const Timer *t);
+/* Arm at expire_ns with the given sequence number (later armings get
+ * larger ones than every sequence number restored so far). */
+void timer_mod_ordered(Timer *t, int64_t expire_ns, uint64_t seq);
+/* The sequence number the next arming gets; setting it back makes future
+ * armings number as they did when it was read. */
+uint64_t clocks_next_arm_seq(const Clocks *c);
+void clocks_set_next_arm_seq(Clocks *c, uint64_t seq);
+/* icount: the warp bias (virtual ns added to icount << shift); 0 otherwise. */
+int64_t clocks_icount_bias(const Clocks *c);
+/* Make CLK_VIRTUAL read ns from now on (paused or running); with icount
+ * the bias absorbs the difference, so later time follows the instruction
+ * count exactly as it did when ns was read. */
+void clocks_set_virtual_ns(Clocks *c, int64_t ns);
+
 /* Nanoseconds from now to the nearest expiry over both clocks (0 if
  * overdue), or -1 if no timer is armed. */
 int64_t clocks_deadline_ns(Clocks *c);

@@ -46,9 +46,24 @@ typedef struct Reverse {
     int hit_cpu;
     CpuDebugStop hit;
     CpuDebugStop stop_reason; /* reported at the end of PLAN_RUN_TO */
+    int settle;               /* 0-instruction slices run at the target */
     int stop_cpu;
     ReverseEdge edge;
 } Reverse;
+
+/* Zero-instruction slices that may pass at a target while interrupts
+ * are taken. */
+#define REVERSE_MAX_SETTLE 4
+
+/* The pc breakpoints compare with (ArchOps.tb_flags' pc). */
+static uint64_t reverse_cpu_pc(Machine *m, int index)
+{
+    CPUState *cpu = m->cpus[index < m->ncpus ? index : 0];
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
+    return pc;
+}
 
 static uint64_t reverse_icount(const Machine *m)
 {
@@ -136,6 +151,7 @@ static bool reverse_run_to(Machine *m, Reverse *r, int i, uint64_t target, int c
     if (!reverse_restore(m, r, i, err, errlen)) return false;
     r->plan = PLAN_RUN_TO;
     r->target = target;
+    r->settle = 0;
     r->stop_reason = *why;
     r->stop_cpu = cpu_index;
     r->edge = edge;
@@ -287,7 +303,16 @@ void reverse_after_slice(Machine *m)
         if (now >= r->images[r->nimages - 1].icount + r->interval) reverse_capture(m, r, now);
         return;
     case PLAN_RUN_TO:
-        if (now >= r->target) reverse_stop(m, r, r->stop_cpu, &r->stop_reason, r->edge);
+        if (now < r->target) return;
+        /* A breakpoint hit happened after the interrupts due at that count
+         * were taken (an ISR entry is no instruction): let the cpu take
+         * them (slices of 0 instructions) until it is at the breakpoint. */
+        if (r->stop_reason.kind == DEBUG_STOP_BREAKPOINT && r->settle < REVERSE_MAX_SETTLE &&
+            reverse_cpu_pc(m, r->stop_cpu) != r->stop_reason.addr) {
+            r->settle++;
+            return;
+        }
+        reverse_stop(m, r, r->stop_cpu, &r->stop_reason, r->edge);
         return;
     case PLAN_SCAN:
         if (now >= r->scan_end) reverse_scan_done(m, r);

@@ -6,24 +6,37 @@
  *   "DPVS" u32 format-version
  *   u8 len, class name   u32 class vmstate_version   u32 field count
  *   per field: u8 len, name   u8 type   u32 count   count elements
+ * A VMS_TIMER element is i64 expiry on the timer's clock (-1: not pending)
+ * and u64 arming sequence (core/clock.h), re-armed on load.
  * Field names travel with the data, so a build whose table differs rejects
- * the data by name instead of misreading it.
+ * the data by name instead of misreading it.  The same walker serves any
+ * table (cpus, snapshots) through the _table functions.
  */
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/device.h"
+#include "core/vmstate_check.h"
 
 #define VMSTATE_MAGIC  "DPVS"
 #define VMSTATE_FORMAT 1
 
+/* Bytes an element occupies in the struct. */
 static unsigned vms_elem_size(VMStateType t)
 {
     switch (t) {
     case VMS_U16: return 2;
     case VMS_U32: return 4;
     case VMS_U64: return 8;
+    case VMS_TIMER: return sizeof(Timer *);
     default: return 1; /* U8, BOOL, BUFFER bytes */
     }
+}
+
+/* Bytes an element occupies in the saved data. */
+static unsigned vms_saved_size(VMStateType t)
+{
+    return t == VMS_TIMER ? 16 : vms_elem_size(t);
 }
 
 static uint64_t vms_get(const void *p, VMStateType t)
@@ -59,9 +72,9 @@ struct VMStateVisitor {
     void (*field_end)(VMStateVisitor *v, const VMStateField *f);
 };
 
-static bool vmstate_walk(const DeviceClass *dc, uint8_t *base, VMStateVisitor *v)
+static bool vmstate_walk(const VMStateField *fields, uint8_t *base, VMStateVisitor *v)
 {
-    for (const VMStateField *f = dc->vmstate; f && f->name; f++) {
+    for (const VMStateField *f = fields; f && f->name; f++) {
         if (v->field && !v->field(v, f)) return false;
         unsigned esize = vms_elem_size(f->type);
         for (uint32_t i = 0; i < f->count; i++) {
@@ -72,10 +85,10 @@ static bool vmstate_walk(const DeviceClass *dc, uint8_t *base, VMStateVisitor *v
     return true;
 }
 
-static uint32_t vmstate_nfields(const DeviceClass *dc)
+static uint32_t vmstate_nfields(const VMStateField *fields)
 {
     uint32_t n = 0;
-    for (const VMStateField *f = dc->vmstate; f && f->name; f++)
+    for (const VMStateField *f = fields; f && f->name; f++)
         n++;
     return n;
 }
@@ -154,22 +167,36 @@ static bool save_field(VMStateVisitor *v, const VMStateField *f)
 
 static bool save_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, void *ptr)
 {
-    put_le(&((SaveVisitor *)v)->s, vms_get(ptr, f->type), vms_elem_size(f->type));
+    VMStream *s = &((SaveVisitor *)v)->s;
+    if (f->type == VMS_TIMER) {
+        const Timer *t = *(Timer *const *)ptr;
+        put_le(s, (uint64_t)(t ? timer_expire_ns(t) : -1), 8);
+        /* The order only matters while armed. */
+        put_le(s, t && timer_pending(t) ? timer_arm_seq(t) : 0, 8);
+        return true;
+    }
+    put_le(s, vms_get(ptr, f->type), vms_elem_size(f->type));
     return true;
+}
+
+size_t vmstate_save_table(const char *name, uint32_t version, const VMStateField *fields,
+                          const void *base, uint8_t *buf, size_t len)
+{
+    SaveVisitor sv = {{save_field, save_element, NULL}, {buf, len, 0, false}};
+    put_bytes(&sv.s, VMSTATE_MAGIC, 4);
+    put_le(&sv.s, VMSTATE_FORMAT, 4);
+    put_name(&sv.s, name);
+    put_le(&sv.s, version, 4);
+    put_le(&sv.s, vmstate_nfields(fields), 4);
+    /* The walker only reads through the pointer when saving. */
+    vmstate_walk(fields, (uint8_t *)base, &sv.v);
+    return sv.s.pos;
 }
 
 size_t vmstate_save(const Device *dev, uint8_t *buf, size_t len)
 {
     const DeviceClass *dc = dev->class;
-    SaveVisitor sv = {{save_field, save_element, NULL}, {buf, len, 0, false}};
-    put_bytes(&sv.s, VMSTATE_MAGIC, 4);
-    put_le(&sv.s, VMSTATE_FORMAT, 4);
-    put_name(&sv.s, dc->name);
-    put_le(&sv.s, dc->vmstate_version, 4);
-    put_le(&sv.s, vmstate_nfields(dc), 4);
-    /* The walker only reads through the pointer when saving. */
-    vmstate_walk(dc, (uint8_t *)dev, &sv.v);
-    return sv.s.pos;
+    return vmstate_save_table(dc->name, dc->vmstate_version, dc->vmstate, dev, buf, len);
 }
 
 /* ---- load: a checking pass, then an applying pass ---- */
@@ -203,66 +230,114 @@ static bool load_field(VMStateVisitor *v, const VMStateField *f)
     return true;
 }
 
+/* A timer comes back armed at its saved expiry and place among equal
+ * expiries, or disarmed. */
+static bool load_timer(LoadVisitor *lv, const VMStateField *f, Timer *t)
+{
+    int64_t expire = (int64_t)get_le(&lv->s, 8);
+    uint64_t seq = get_le(&lv->s, 8);
+    if (lv->s.overrun) return true; /* reported by the caller */
+    if (!t && expire >= 0) {
+        snprintf(lv->err, lv->errlen, "%s state: timer '%s' is pending but does not exist here",
+                 lv->dname, f->name);
+        return false;
+    }
+    if (!lv->apply || !t) return true;
+    if (expire < 0)
+        timer_del(t);
+    else
+        timer_mod_ordered(t, expire, seq);
+    return true;
+}
+
 static bool load_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, void *ptr)
 {
     LoadVisitor *lv = (LoadVisitor *)v;
-    uint64_t val = get_le(&lv->s, vms_elem_size(f->type));
+    uint64_t val = 0;
+    if (f->type == VMS_TIMER) {
+        if (!load_timer(lv, f, *(Timer **)ptr)) return false;
+    } else {
+        val = get_le(&lv->s, vms_saved_size(f->type));
+    }
     if (lv->s.overrun) {
         snprintf(lv->err, lv->errlen, "%s state: truncated in field '%s'", lv->dname, f->name);
         return false;
     }
-    if (lv->apply) vms_set(ptr, f->type, val);
+    if (lv->apply && f->type != VMS_TIMER) vms_set(ptr, f->type, val);
     return true;
 }
 
-static bool load_pass(Device *dev, const uint8_t *buf, size_t len, bool apply, char *err,
+static bool load_pass(const char *name, uint32_t want_version, const VMStateField *fields,
+                      void *base, const uint8_t *buf, size_t len, bool apply, char *err,
                       size_t errlen)
 {
-    const DeviceClass *dc = dev->class;
     LoadVisitor lv = {{load_field, load_element, NULL},
                       {(uint8_t *)buf, len, 0, false},
                       apply,
                       err,
                       errlen,
-                      dc->name};
+                      name};
     const uint8_t *magic = get_bytes(&lv.s, 4);
     if (!magic || memcmp(magic, VMSTATE_MAGIC, 4) != 0 || get_le(&lv.s, 4) != VMSTATE_FORMAT) {
-        snprintf(err, errlen, "%s state: not device state data", dc->name);
+        snprintf(err, errlen, "%s state: not device state data", name);
         return false;
     }
-    if (!get_name_is(&lv.s, dc->name)) {
-        snprintf(err, errlen, "%s state: saved for another device type", dc->name);
+    if (!get_name_is(&lv.s, name)) {
+        snprintf(err, errlen, "%s state: saved for another device type", name);
         return false;
     }
     uint32_t version = (uint32_t)get_le(&lv.s, 4);
     uint32_t nfields = (uint32_t)get_le(&lv.s, 4);
     if (lv.s.overrun) {
-        snprintf(err, errlen, "%s state: truncated header", dc->name);
+        snprintf(err, errlen, "%s state: truncated header", name);
         return false;
     }
-    if (version != dc->vmstate_version) {
-        snprintf(err, errlen, "%s state: version %u, this build reads version %u", dc->name,
-                 version, dc->vmstate_version);
+    if (version != want_version) {
+        snprintf(err, errlen, "%s state: version %u, this build reads version %u", name, version,
+                 want_version);
         return false;
     }
-    if (nfields != vmstate_nfields(dc)) {
-        snprintf(err, errlen, "%s state: %u fields saved, this build has %u", dc->name, nfields,
-                 vmstate_nfields(dc));
+    if (nfields != vmstate_nfields(fields)) {
+        snprintf(err, errlen, "%s state: %u fields saved, this build has %u", name, nfields,
+                 vmstate_nfields(fields));
         return false;
     }
-    if (!vmstate_walk(dc, (uint8_t *)dev, &lv.v)) return false;
+    if (!vmstate_walk(fields, (uint8_t *)base, &lv.v)) return false;
     if (lv.s.pos != len) {
-        snprintf(err, errlen, "%s state: %zu bytes of trailing data", dc->name, len - lv.s.pos);
+        snprintf(err, errlen, "%s state: %zu bytes of trailing data", name, len - lv.s.pos);
         return false;
     }
     return true;
 }
 
+bool vmstate_check_table(const char *name, uint32_t version, const VMStateField *fields,
+                         const void *base, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    /* The walker does not write through base when not applying. */
+    return load_pass(name, version, fields, (void *)base, buf, len, false, err, errlen);
+}
+
+bool vmstate_load_table(const char *name, uint32_t version, const VMStateField *fields, void *base,
+                        const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    if (!load_pass(name, version, fields, base, buf, len, false, err, errlen)) return false;
+    load_pass(name, version, fields, base, buf, len, true, err, errlen);
+    return true;
+}
+
+bool vmstate_check(const Device *dev, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    const DeviceClass *dc = dev->class;
+    return vmstate_check_table(dc->name, dc->vmstate_version, dc->vmstate, dev, buf, len, err,
+                               errlen);
+}
+
 bool vmstate_load(Device *dev, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-    if (!load_pass(dev, buf, len, false, err, errlen)) return false;
-    load_pass(dev, buf, len, true, err, errlen);
-    if (dev->class->post_load) dev->class->post_load(dev);
+    const DeviceClass *dc = dev->class;
+    if (!vmstate_load_table(dc->name, dc->vmstate_version, dc->vmstate, dev, buf, len, err, errlen))
+        return false;
+    if (dc->post_load) dc->post_load(dev);
     return true;
 }
 
@@ -294,6 +369,14 @@ static bool print_field(VMStateVisitor *v, const VMStateField *f)
 static bool print_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, void *ptr)
 {
     PrintVisitor *pv = (PrintVisitor *)v;
+    if (f->type == VMS_TIMER) {
+        const Timer *t = *(Timer *const *)ptr;
+        if (t && timer_pending(t))
+            fprintf(pv->out, "expires at %lld ns", (long long)timer_expire_ns(t));
+        else
+            fputs("not pending", pv->out);
+        return true;
+    }
     uint64_t val = vms_get(ptr, f->type);
     if (pv->run_len && val == pv->run_value) {
         pv->run_len++;
@@ -318,5 +401,5 @@ static void print_field_end(VMStateVisitor *v, const VMStateField *f)
 void vmstate_print(const Device *dev, FILE *out)
 {
     PrintVisitor pv = {{print_field, print_element, print_field_end}, out, 0, 0};
-    vmstate_walk(dev->class, (uint8_t *)dev, &pv.v);
+    vmstate_walk(dev->class->vmstate, (uint8_t *)dev, &pv.v);
 }

@@ -24,6 +24,7 @@
 #include "core/hercules_cnf.h"
 #include "core/machine.h"
 #include "core/options.h"
+#include "core/snapshot_section.h"
 #include "devices/channel/channel.h"
 #include "frontends/s370/s370.h"
 #include "softmmu/memory.h"
@@ -215,6 +216,8 @@ static bool s370_board_init(Machine *m, S370ArchMode arch)
                                                           : 0x9672;
     b->cpu->disabled_wait = s370_board_disabled_wait;
     s370_cpu_attach_storage(b->cpu, b->keys, m->ram_size);
+    /* Storage keys are guest state outside any device (snapshots). */
+    snapshot_add_bytes_section(m, "storage-keys", b->keys, m->ram_size >> STORAGE_KEY_BLOCK_BITS);
     b->cpu->io = (ChannelIo){&channel_io_ops, b->css};
     s370_cpu_set_arch(b->cpu, arch);
     irq_init(&b->io_pending, s370_io_irq_handler, c, 0);

@@ -196,6 +196,48 @@ void address_space_add_cpu(AddressSpace *as, CPUState *cpu)
     cpu->as = as;
 }
 
+/* ---- RAM enumeration (snapshots) ---- */
+
+typedef struct RamWalk {
+    const MemoryRegion **seen;
+    size_t nseen, cap;
+    RamRegionVisitor *visit;
+    void *opaque;
+} RamWalk;
+
+/* A region is visited at most once however many aliases show it; the
+ * seen list also stops a cycle of aliases. */
+static bool ram_walk_first_visit(RamWalk *w, const MemoryRegion *mr)
+{
+    for (size_t i = 0; i < w->nseen; i++)
+        if (w->seen[i] == mr) return false;
+    if (w->nseen == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 32;
+        const MemoryRegion **n = realloc(w->seen, cap * sizeof *n);
+        if (!n) return false;
+        w->seen = n;
+        w->cap = cap;
+    }
+    w->seen[w->nseen++] = mr;
+    return true;
+}
+
+static void ram_walk(RamWalk *w, MemoryRegion *mr)
+{
+    if (!mr || !ram_walk_first_visit(w, mr)) return;
+    if (mr->kind == MR_RAM) w->visit(w->opaque, mr);
+    if (mr->kind == MR_ALIAS) ram_walk(w, mr->alias);
+    for (unsigned i = 0; i < mr->nchildren; i++)
+        ram_walk(w, mr->children[i]);
+}
+
+void memory_region_for_each_ram(MemoryRegion *root, RamRegionVisitor *visit, void *opaque)
+{
+    RamWalk w = {NULL, 0, 0, visit, opaque};
+    ram_walk(&w, root);
+    free(w.seen);
+}
+
 /* ---- info mtree ---- */
 
 static const char *const memory_region_kind_names[] = {

@@ -181,6 +181,12 @@ MemTxResult dma_write(AddressSpace *as, uint64_t paddr, const void *buf, uint64_
 void memory_region_print_tree(const MemoryRegion *root, FILE *out);
 void address_space_print_flat(const AddressSpace *as, FILE *out);
 
+/* Guest RAM for snapshots: every distinct MR_RAM region reachable from
+ * root through children (enabled or not) and alias targets, each once, in
+ * a stable tree order.  ROM is firmware loaded at start and not visited. */
+typedef void RamRegionVisitor(void *opaque, MemoryRegion *mr);
+void memory_region_for_each_ram(MemoryRegion *root, RamRegionVisitor *visit, void *opaque);
+
 /* Code page tracking: mark the physical page(s) of [paddr, paddr+len) as
  * holding translated code; write TLB entries mapping them get TLB_NOTDIRTY. */
 void memory_mark_code(AddressSpace *as, uint64_t paddr, uint64_t len);
