@@ -7,31 +7,74 @@
 #include <linux/input-event-codes.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/machine.h"
+#include "core/replay.h"
+
+/* Under -icount rr= every event goes through the "input" replay channel
+ * (core/replay.h): 'k' keycode(le16) down(u8), or 'm' dx dy dz
+ * buttons (le32 each). */
+enum { INPUT_RR_KEY = 'k', INPUT_RR_MOUSE = 'm' };
+
+static void input_deliver(void *opaque, const uint8_t *ev, size_t len)
+{
+    Machine *m = opaque;
+    if (len == 4 && ev[0] == INPUT_RR_KEY && m->input.key) {
+        m->input.key(m->input.key_opaque, get_le16(ev + 1), ev[3] != 0);
+    } else if (len == 17 && ev[0] == INPUT_RR_MOUSE && m->input.mouse) {
+        m->input.mouse(m->input.mouse_opaque, (int32_t)get_le32(ev + 1), (int32_t)get_le32(ev + 5),
+                       (int32_t)get_le32(ev + 9), get_le32(ev + 13));
+    }
+}
+
+/* The channel exists once a device takes input, so a replay maps the
+ * recorded events before the first is due. */
+static void input_rr_attach(Machine *m)
+{
+    if (!m->input.rr && (replay_recording(m) || replay_replaying(m)))
+        m->input.rr = replay_channel(m, "input", input_deliver, m);
+}
 
 void input_set_keyboard(Machine *m, InputKeyHandler *handler, void *opaque)
 {
     m->input.key = handler;
     m->input.key_opaque = opaque;
+    if (handler) input_rr_attach(m);
 }
 
 void input_set_mouse(Machine *m, InputMouseHandler *handler, void *opaque)
 {
     m->input.mouse = handler;
     m->input.mouse_opaque = opaque;
+    if (handler) input_rr_attach(m);
+}
+
+static void input_send(Machine *m, const uint8_t *ev, size_t len)
+{
+    if (m->input.rr)
+        replay_input(m->input.rr, ev, len);
+    else
+        input_deliver(m, ev, len);
 }
 
 bool input_key_event(Machine *m, int keycode, bool down)
 {
     if (!m || !m->input.key || keycode <= 0 || keycode > KEY_MAX) return false;
-    m->input.key(m->input.key_opaque, keycode, down);
+    uint8_t ev[4] = {INPUT_RR_KEY, 0, 0, down};
+    put_le16(ev + 1, (uint32_t)keycode);
+    input_send(m, ev, sizeof ev);
     return true;
 }
 
 bool input_mouse_event(Machine *m, int dx, int dy, int dz, unsigned buttons)
 {
     if (!m || !m->input.mouse) return false;
-    m->input.mouse(m->input.mouse_opaque, dx, dy, dz, buttons);
+    uint8_t ev[17] = {INPUT_RR_MOUSE};
+    put_le32(ev + 1, (uint32_t)dx);
+    put_le32(ev + 5, (uint32_t)dy);
+    put_le32(ev + 9, (uint32_t)dz);
+    put_le32(ev + 13, buttons);
+    input_send(m, ev, sizeof ev);
     return true;
 }
 

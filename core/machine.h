@@ -95,6 +95,7 @@ struct Machine {
         void *key_opaque;
         void (*mouse)(void *opaque, int dx, int dy, int dz, unsigned buttons);
         void *mouse_opaque;
+        struct ReplayChannel *rr; /* core/input.c: events under -icount rr= */
     } input;
 };
 

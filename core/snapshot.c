@@ -79,18 +79,35 @@ static uint8_t *save_table(const char *name, uint32_t version, const VMStateFiel
 }
 
 typedef struct RamCapture {
+    Machine *m;
     VmImage *img;
     bool failed;
 } RamCapture;
 
-static void capture_ram_region(void *opaque, MemoryRegion *mr)
+/* Whether a device registered mr itself (snapshot_add_ram): the memory
+ * map walk leaves it to the registered list, which covers it mapped or
+ * not. */
+static bool ram_registered(Machine *m, const MemoryRegion *mr)
 {
-    RamCapture *rc = opaque;
+    struct SnapshotDrives *r = snapshot_registry(m);
+    for (int i = 0; r && i < r->nrams; i++)
+        if (r->rams[i] == mr) return true;
+    return false;
+}
+
+static void capture_ram(RamCapture *rc, MemoryRegion *mr)
+{
     char name[SNAPSHOT_SECTION_MAX];
     size_t len = 0;
     snprintf(name, sizeof name, "ram %s", mr->name ? mr->name : "(anon)");
     uint8_t *data = snapshot_ram_encode(mr->host, mr->size, &len);
     if (!vm_image_add(rc->img, name, data, len)) rc->failed = true;
+}
+
+static void capture_ram_region(void *opaque, MemoryRegion *mr)
+{
+    RamCapture *rc = opaque;
+    if (!ram_registered(rc->m, mr)) capture_ram(rc, mr);
 }
 
 static uint8_t *save_clock(Machine *m, size_t *len)
@@ -182,8 +199,11 @@ VmImage *vm_image_capture(Machine *m, char *err, size_t errlen)
     img->vm_clock_ns = clock_get_ns(m->clocks, CLK_VIRTUAL);
     if (!capture_cpus_devices(m, img, err, errlen) || !capture_extras(m, img, err, errlen))
         goto fail;
-    RamCapture rc = {img, false};
+    RamCapture rc = {m, img, false};
     memory_region_for_each_ram(m->system_memory, capture_ram_region, &rc);
+    struct SnapshotDrives *reg = snapshot_registry(m);
+    for (int i = 0; reg && i < reg->nrams; i++)
+        capture_ram(&rc, reg->rams[i]);
     size_t len = 0;
     uint8_t *clock = save_clock(m, &len);
     if (rc.failed || !vm_image_add(img, "clock", clock, len)) {
@@ -286,6 +306,9 @@ static bool check_device(Machine *m, RestorePlan *p, const SnapSection *s, char 
 static bool check_ram(Machine *m, RestorePlan *p, const SnapSection *s, char *err, size_t errlen)
 {
     RamFind f = {s->name + 4, NULL};
+    struct SnapshotDrives *reg = snapshot_registry(m);
+    for (int i = 0; reg && i < reg->nrams && !f.found; i++)
+        ram_find_visit(&f, reg->rams[i]);
     memory_region_for_each_ram(m->system_memory, ram_find_visit, &f);
     char why[256];
     if (!f.found) {

@@ -84,6 +84,10 @@ struct SnapshotDrives {
     int ndrives;
     SnapshotExtra extras[SNAPSHOT_MAX_EXTRAS];
     int nextras;
+    /* RAM a device owns and maps only at times (a PCI BAR): saved and
+     * loaded whether mapped now or not (snapshot_add_ram). */
+    struct MemoryRegion *rams[SNAPSHOT_MAX_EXTRAS];
+    int nrams;
 };
 
 /* The opaque an extra section's ops are called with. */

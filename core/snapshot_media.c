@@ -150,6 +150,25 @@ bool snapshot_add_section(Machine *m, const char *name, const SnapshotSectionOps
     return true;
 }
 
+bool snapshot_add_ram(Machine *m, struct MemoryRegion *mr)
+{
+    struct SnapshotDrives *r = registry_get(m);
+    if (!r || r->nrams == SNAPSHOT_MAX_EXTRAS) return false;
+    r->rams[r->nrams++] = mr;
+    return true;
+}
+
+void snapshot_remove_ram(Machine *m, struct MemoryRegion *mr)
+{
+    struct SnapshotDrives *r = snapshot_registry(m);
+    for (int i = 0; r && i < r->nrams; i++) {
+        if (r->rams[i] != mr) continue;
+        memmove(&r->rams[i], &r->rams[i + 1], (size_t)(r->nrams - i - 1) * sizeof r->rams[0]);
+        r->nrams--;
+        i--;
+    }
+}
+
 void snapshot_remove_section(Machine *m, void *opaque)
 {
     struct SnapshotDrives *r = snapshot_registry(m);

@@ -35,4 +35,11 @@ void snapshot_remove_section(Machine *m, void *opaque);
 /* The common case: a byte array of fixed length (storage keys). */
 bool snapshot_add_bytes_section(Machine *m, const char *name, uint8_t *bytes, size_t len);
 
+/* A RAM region its device maps only at times (video memory behind a PCI
+ * BAR the firmware has not programmed yet): snapshots hold it, like the
+ * RAM of the memory map, whether it is mapped at the moment or not. */
+struct MemoryRegion;
+bool snapshot_add_ram(Machine *m, struct MemoryRegion *mr);
+void snapshot_remove_ram(Machine *m, struct MemoryRegion *mr);
+
 #endif

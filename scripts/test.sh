@@ -19,4 +19,6 @@ run_suite build Release
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-sanitize Sanitize
+echo "== fuzz targets (libFuzzer, 20 s each)"
+bash scripts/fuzz.sh 20
 echo "== all test suites passed"

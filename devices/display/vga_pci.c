@@ -21,6 +21,7 @@
 #include "core/device.h"
 #include "core/load_file.h"
 #include "core/machine.h"
+#include "core/snapshot_section.h"
 #include "devices/display/vga.h"
 #include "devices/display/vga_internal.h"
 #include "devices/pci/i440fx.h" /* pci_device_post_load (proposed for pci.h) */
@@ -150,6 +151,7 @@ static void vga_pci_cleanup(VgaPci *s)
     display_unregister(s->pci.dev.machine, &s->display);
     if (s->mmio.kind == MR_IO) memory_region_destroy(&s->mmio);
     if (s->rom.kind == MR_ROM) memory_region_destroy(&s->rom);
+    if (s->pci.dev.machine) snapshot_remove_ram(s->pci.dev.machine, &s->vga.vram_mr);
     vga_destroy(&s->vga);
 }
 
@@ -190,6 +192,9 @@ static bool vga_pci_realize(Device *dev, Machine *m)
     if (s->rom.kind == MR_ROM) pci_register_bar(&s->pci, PCI_ROM_SLOT, PCI_BAR_ROM, &s->rom);
     vga_map_legacy(&s->vga, pci_bus_mem(bus), pci_bus_io(bus));
     s->mapped = true;
+    /* Video memory lives behind BAR 0, unmapped until the firmware
+     * programs it: snapshots hold it either way. */
+    if (m) snapshot_add_ram(m, &s->vga.vram_mr);
     return true;
 }
 

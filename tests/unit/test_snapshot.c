@@ -444,3 +444,35 @@ Test(snapshot, names)
     cr_expect_not(snapshot_name_valid(
         "0123456789012345678901234567890123456789012345678901234567890123", err, sizeof err));
 }
+
+/* The PC's video memory sits behind a PCI BAR that SeaBIOS programs after
+ * power-on: a snapshot saved once it is mapped must load at start-up,
+ * when it is not mapped yet (-loadvm), with the memory restored. */
+Test(snapshot, pc_loadvm_with_video_memory_behind_a_bar, .timeout = 180)
+{
+    if (access("/usr/share/seabios/bios-256k.bin", R_OK) != 0) {
+        printf("snapshot: skipped: SeaBIOS is not installed (apt-get install seabios)\n");
+        cr_skip_test("SeaBIOS is not installed");
+    }
+    char dir[64] = "/tmp/doppel-snap-pc-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048];
+    static char out[65536];
+    snprintf(cmd, sizeof cmd,
+             "(sleep 3; printf 'info mtree\\nsavevm boot\\nquit\\n') | timeout -k 5 60 %s -M pc "
+             "-display none -serial null -monitor stdio -snapshot-dir %s 2>&1",
+             DOPPEL_BINARY, dir);
+    int status = test_run_command(cmd, out, sizeof out);
+    cr_assert_eq(status, 0, "%s", out);
+    /* SeaBIOS has mapped BAR 0 by now (the precondition of this test). */
+    cr_assert(strstr(out, "): vga.vram\n"), "video memory not mapped yet:\n%s", out);
+    snprintf(cmd, sizeof cmd,
+             "(sleep 1; printf 'info status\\nquit\\n') | timeout -k 5 60 %s -M pc -display none "
+             "-serial null -monitor stdio -snapshot-dir %s -loadvm boot 2>&1",
+             DOPPEL_BINARY, dir);
+    status = test_run_command(cmd, out, sizeof out);
+    cr_expect_eq(status, 0, "%s", out);
+    cr_expect(strstr(out, "VM status: running"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
