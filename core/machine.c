@@ -56,6 +56,14 @@ void machine_print_list(FILE *out)
                 sorted[i]->is_default ? " (default)" : "");
 }
 
+uint64_t machine_total_icount(const Machine *m)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < m->ncpus; i++)
+        n += m->cpus[i]->icount;
+    return n;
+}
+
 void machine_request_shutdown(Machine *m, int status, bool guest, const char *reason)
 {
     /* The first request wins: a guest that writes test-exit twice ends

@@ -123,6 +123,9 @@ const MachineClass *machine_find(const char *name);
 const MachineClass *machine_default(void);
 /* Print the -M help list. */
 void machine_print_list(FILE *out);
+/* Guest instructions executed, summed over the cpus (the -icount clock,
+ * record/replay positions, reverse execution). */
+uint64_t machine_total_icount(const Machine *m);
 /* Stop the emulator with an exit status, as the guest asked (test exit,
  * ACPI S5): sends VM_EVENT_SHUTDOWN with guest=true, "guest-shutdown". */
 void machine_request_exit(Machine *m, int status);

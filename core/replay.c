@@ -77,14 +77,6 @@ struct Replay {
     bool deferred_scheduled;
 };
 
-static uint64_t replay_icount(const Machine *m)
-{
-    uint64_t n = 0;
-    for (int i = 0; i < m->ncpus; i++)
-        n += m->cpus[i]->icount;
-    return n;
-}
-
 bool replay_recording(const Machine *m)
 {
     return m->replay && m->replay->mode == RR_RECORD;
@@ -239,7 +231,7 @@ void replay_finish(Machine *m, int exit_status)
     if (rr->out) {
         uint8_t st[4];
         put_le32(st, (uint32_t)exit_status);
-        rr_write_event(rr, replay_icount(m), RR_EVENT_END, st, 4);
+        rr_write_event(rr, machine_total_icount(m), RR_EVENT_END, st, 4);
         if (rr->out) fclose(rr->out);
     }
     for (ReplayDeferred *d = rr->deferred, *next; d; d = next) {
@@ -339,7 +331,7 @@ void replay_input(ReplayChannel *ch, const uint8_t *data, size_t len)
         return;
     }
     if (rr->out && len <= REPLAY_MAX_EVENT) {
-        uint64_t now = replay_icount(rr->m);
+        uint64_t now = machine_total_icount(rr->m);
         if (ch->recorded_id < 0) {
             uint8_t def[2 + sizeof ch->name];
             ch->recorded_id = rr->next_recorded_id++;
@@ -364,7 +356,7 @@ int64_t replay_wallclock_ns(Machine *m)
         if (rr->out) {
             uint8_t v[8];
             put_le64(v, (uint64_t)now);
-            rr_write_event(rr, replay_icount(m), RR_EVENT_WALLCLOCK, v, 8);
+            rr_write_event(rr, machine_total_icount(m), RR_EVENT_WALLCLOCK, v, 8);
         }
         return now;
     }
@@ -394,7 +386,7 @@ uint64_t replay_slice_budget(Machine *m, uint64_t budget)
     if (!replay_replaying(m) || m->replay->ended) return budget;
     const ReplayEvent *ev = rr_next(m->replay);
     if (!ev) return budget;
-    uint64_t now = replay_icount(m);
+    uint64_t now = machine_total_icount(m);
     uint64_t left = ev->icount > now ? ev->icount - now : 0;
     return left < budget ? left : budget;
 }
@@ -416,7 +408,7 @@ void replay_deliver_due(Machine *m)
     if (!replay_replaying(m)) return;
     Replay *rr = m->replay;
     if (rr->ended) return;
-    uint64_t now = replay_icount(m);
+    uint64_t now = machine_total_icount(m);
     const ReplayEvent *ev;
     while ((ev = rr_next(rr)) && ev->icount <= now) {
         rr->pos++;

@@ -65,14 +65,6 @@ static uint64_t reverse_cpu_pc(Machine *m, int index)
     return pc;
 }
 
-static uint64_t reverse_icount(const Machine *m)
-{
-    uint64_t n = 0;
-    for (int i = 0; i < m->ncpus; i++)
-        n += m->cpus[i]->icount;
-    return n;
-}
-
 static Reverse *reverse_get(Machine *m)
 {
     if (!m->reverse) {
@@ -155,7 +147,7 @@ static bool reverse_run_to(Machine *m, Reverse *r, int i, uint64_t target, int c
     r->stop_reason = *why;
     r->stop_cpu = cpu_index;
     r->edge = edge;
-    if (reverse_icount(m) >= target)
+    if (machine_total_icount(m) >= target)
         reverse_stop(m, r, cpu_index, why, edge);
     else
         vm_start(m);
@@ -189,7 +181,7 @@ bool reverse_step(Machine *m, char *err, size_t errlen)
 {
     Reverse *r;
     if (!reverse_check(m, &r, err, errlen)) return false;
-    uint64_t now = reverse_icount(m);
+    uint64_t now = machine_total_icount(m);
     CpuDebugStop step = {.kind = DEBUG_STOP_STEP};
     if (now <= r->images[0].icount) {
         /* Already at the start of the history. */
@@ -216,7 +208,7 @@ bool reverse_continue(Machine *m, char *err, size_t errlen)
 {
     Reverse *r;
     if (!reverse_check(m, &r, err, errlen)) return false;
-    uint64_t now = reverse_icount(m);
+    uint64_t now = machine_total_icount(m);
     int i = reverse_image_before(r, now, true);
     if (i < 0) {
         CpuDebugStop none = {.kind = DEBUG_STOP_STEP};
@@ -232,7 +224,7 @@ uint64_t reverse_slice_budget(Machine *m, uint64_t budget)
 {
     Reverse *r = m->reverse;
     if (!r || r->plan == PLAN_NONE) return budget;
-    uint64_t now = reverse_icount(m);
+    uint64_t now = machine_total_icount(m);
     uint64_t end = r->plan == PLAN_RUN_TO ? r->target : r->scan_end;
     uint64_t left = end > now ? end - now : 0;
     return left < budget ? left : budget;
@@ -243,7 +235,7 @@ bool reverse_on_debug(Machine *m, CPUState *cpu)
     Reverse *r = m->reverse;
     if (!r || r->plan == PLAN_NONE) return false;
     const CpuDebugStop *why = cpu_debug_stop_reason(cpu);
-    uint64_t now = reverse_icount(m);
+    uint64_t now = machine_total_icount(m);
     if (r->plan == PLAN_SCAN && now < r->scan_end &&
         (why->kind == DEBUG_STOP_BREAKPOINT || why->kind == DEBUG_STOP_WATCHPOINT)) {
         r->have_hit = true;
@@ -290,7 +282,7 @@ void reverse_after_slice(Machine *m)
     if (!replay_replaying(m)) return;
     Reverse *r = reverse_get(m);
     if (!r) return;
-    uint64_t now = reverse_icount(m);
+    uint64_t now = machine_total_icount(m);
     switch (r->plan) {
     case PLAN_NONE:
         /* The first image is where the replay starts, running or not. */

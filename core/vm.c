@@ -34,11 +34,7 @@ static void *vm_xcalloc(size_t size)
 /* icount: guest time from the instructions all vCPUs have executed. */
 static uint64_t machine_icount(void *opaque)
 {
-    Machine *m = opaque;
-    uint64_t n = 0;
-    for (int i = 0; i < m->ncpus; i++)
-        n += m->cpus[i]->icount;
-    return n;
+    return machine_total_icount(opaque);
 }
 
 /* With -icount shift=auto we use a fixed 8 ns per instruction (about
