@@ -72,9 +72,33 @@ static void cpu_debug_flush_code(CPUState *cpu)
 /* Hardware slots under kvm (SDM Vol 3 §18.2: DR0-DR3). */
 #define CPU_DEBUG_KVM_SLOTS 4
 
+/* The next piece of [vaddr, vaddr + len) one debug register can watch:
+ * 1, 2, 4 or 8 bytes aligned to their size (SDM Vol 3 §18.2.5). */
+static uint64_t hw_piece_len(uint64_t vaddr, uint64_t len)
+{
+    uint64_t n = 8;
+    while (n > 1 && ((vaddr & (n - 1)) || n > len))
+        n >>= 1;
+    return n;
+}
+
+/* Debug registers a watchpoint needs (an unaligned range takes several,
+ * as gdb's own x86 code splits it). */
+static unsigned hw_pieces(uint64_t vaddr, uint64_t len)
+{
+    unsigned n = 0;
+    for (uint64_t end = vaddr + len; vaddr < end && n <= CPU_DEBUG_KVM_SLOTS; n++)
+        vaddr += hw_piece_len(vaddr, end - vaddr);
+    return n;
+}
+
 static unsigned cpu_debug_hw_used(const struct CpuDebug *d)
 {
-    return d ? d->nbp + d->nwp : 0;
+    if (!d) return 0;
+    unsigned n = d->nbp;
+    for (unsigned i = 0; i < d->nwp; i++)
+        n += hw_pieces(d->wp[i].vaddr, d->wp[i].len);
+    return n;
 }
 
 /* ---- breakpoints ---- */
@@ -130,20 +154,13 @@ static int cpu_debug_wp_index(const struct CpuDebug *d, uint64_t vaddr, uint64_t
     return -1;
 }
 
-/* The debug registers watch 1, 2, 4 or 8 aligned bytes (SDM Vol 3
- * §18.2.5). */
-static bool cpu_debug_hw_watch_ok(uint64_t vaddr, uint64_t len)
-{
-    return (len == 1 || len == 2 || len == 4 || len == 8) && (vaddr & (len - 1)) == 0;
-}
-
 int cpu_watchpoint_insert(CPUState *cpu, uint64_t vaddr, uint64_t len, WatchKind kind)
 {
     if (len == 0 || vaddr + len - 1 < vaddr || kind < WATCH_WRITE || kind > WATCH_ACCESS)
         return -EINVAL;
     if (cpu_debug_wp_index(cpu->debug, vaddr, len, kind) >= 0) return 0;
-    if (cpu_debug_on_kvm(cpu) && (cpu_debug_hw_used(cpu->debug) >= CPU_DEBUG_KVM_SLOTS ||
-                                  !cpu_debug_hw_watch_ok(vaddr, len)))
+    if (cpu_debug_on_kvm(cpu) &&
+        cpu_debug_hw_used(cpu->debug) + hw_pieces(vaddr, len) > CPU_DEBUG_KVM_SLOTS)
         return -EINVAL;
     struct CpuDebug *d = cpu_debug_get(cpu);
     if (!d) return -ENOMEM;
@@ -300,9 +317,15 @@ bool cpu_debug_hw(const CPUState *cpu, CpuDebugHw *hw)
     hw->generation = d->generation;
     for (unsigned i = 0; i < d->nbp && hw->n < CPU_DEBUG_HW_SLOTS; i++)
         hw->slot[hw->n++] = (CpuDebugHwSlot){.addr = d->bp[i], .len = 1, .watch = 0};
-    for (unsigned i = 0; i < d->nwp && hw->n < CPU_DEBUG_HW_SLOTS; i++)
-        hw->slot[hw->n++] =
-            (CpuDebugHwSlot){.addr = d->wp[i].vaddr, .len = d->wp[i].len, .watch = d->wp[i].kind};
+    for (unsigned i = 0; i < d->nwp; i++) {
+        uint64_t a = d->wp[i].vaddr, end = a + d->wp[i].len;
+        while (a < end && hw->n < CPU_DEBUG_HW_SLOTS) {
+            uint64_t n = hw_piece_len(a, end - a);
+            hw->slot[hw->n++] = (CpuDebugHwSlot){
+                .addr = a, .len = n, .watch = d->wp[i].kind, .wp_addr = d->wp[i].vaddr};
+            a += n;
+        }
+    }
     hw->resume_pc = d->resume_armed ? d->resume_pc : UINT64_MAX;
     return hw->n || hw->single_step;
 }

@@ -51,7 +51,8 @@ bool cpu_debug_watch_rerun_end(CPUState *cpu, bool completed);
 #define CPU_DEBUG_HW_SLOTS 4
 typedef struct CpuDebugHwSlot {
     uint64_t addr, len;
-    int watch; /* 0: breakpoint, else WatchKind */
+    int watch;        /* 0: breakpoint, else WatchKind */
+    uint64_t wp_addr; /* watchpoints: the start of the one this piece is of */
 } CpuDebugHwSlot;
 typedef struct CpuDebugHw {
     CpuDebugHwSlot slot[CPU_DEBUG_HW_SLOTS];

@@ -108,7 +108,7 @@ int kvm_debug_exit(KvmVcpu *v)
             stop = (CpuDebugStop){.kind = DEBUG_STOP_WATCHPOINT,
                                   .addr = s->addr,
                                   .watch = (WatchKind)s->watch,
-                                  .watch_addr = s->addr};
+                                  .watch_addr = s->wp_addr};
         cpu_debug_set_stop(cpu, &stop);
         return EXCP_DEBUG;
     }

@@ -22,13 +22,15 @@
 /* Plain values: Criterion hands parameters to a fresh process, where
  * pointers into this one would not hold. */
 typedef struct GdbCase {
-    bool x86; /* else S/370 */
-    bool jit; /* else interp */
+    bool x86;       /* else S/370 */
+    char accel[16]; /* interp, jit, kvm */
 } GdbCase;
 
 ParameterizedTestParameters(gdb_multiarch, session)
 {
-    static GdbCase cases[] = {{true, false}, {true, true}, {false, false}, {false, true}};
+    static GdbCase cases[] = {
+        {true, "interp"}, {true, "jit"}, {true, "kvm"}, {false, "interp"}, {false, "jit"},
+    };
     return cr_make_param_array(GdbCase, cases, sizeof cases / sizeof cases[0]);
 }
 
@@ -88,6 +90,16 @@ ParameterizedTest(GdbCase *c, gdb_multiarch, session, .timeout = 240)
     test_require_program("gdb_multiarch", "gdb-multiarch", "gdb-multiarch");
     test_require_program("gdb_multiarch", "nm", "binutils");
     bool x86 = c->x86;
+    /* Under kvm the guest's ring-0 code may be emulated by the host
+     * kernel (a nested PVM host), which checks no data breakpoints: the
+     * kvm session has breakpoints, steps, registers, memory and the
+     * monitor, but no watchpoints (the cpu_debug suite checks how they
+     * are programmed). */
+    bool kvm = !strcmp(c->accel, "kvm");
+    if (kvm && access("/dev/kvm", R_OK | W_OK) != 0) {
+        printf("gdb_multiarch: skipped: /dev/kvm not available for the kvm session\n");
+        cr_skip_test("/dev/kvm not available");
+    }
     char elf[512], image[512];
     if (x86) {
         snprintf(elf, sizeof elf, "%s/hello.elf", DOPPEL_X86_GUEST_DIR);
@@ -107,7 +119,7 @@ ParameterizedTest(GdbCase *c, gdb_multiarch, session, .timeout = 240)
     snprintf(args, sizeof args,
              "-M %s -accel %s -display none -monitor none -serial null -gdb tcp::%d -S "
              "-kernel %s",
-             x86 ? "pc" : "s370", c->jit ? "jit" : "interp", port, image);
+             x86 ? "pc" : "s370", c->accel, port, image);
     pid_t doppel = start_doppel(args, log);
 
     /* gdb retries a refused connection (set tcp auto-retry, on by
@@ -119,7 +131,11 @@ ParameterizedTest(GdbCase *c, gdb_multiarch, session, .timeout = 240)
     snprintf(cmd, sizeof cmd,
              "timeout -k 5 120 gdb-multiarch -batch -nx -ex 'target remote 127.0.0.1:%d' %s "
              "-x %s/tests/gdb/%s.gdb %s 2>&1",
-             port, extra, DOPPEL_SOURCE_DIR, x86 ? "x86_hello" : "s370_basic", elf);
+             port, extra, DOPPEL_SOURCE_DIR,
+             !x86  ? "s370_basic"
+             : kvm ? "x86_hello_kvm"
+                   : "x86_hello",
+             elf);
     static char out[65536];
     test_run_command(cmd, out, sizeof out);
     int status = wait_doppel(doppel);
@@ -137,9 +153,11 @@ ParameterizedTest(GdbCase *c, gdb_multiarch, session, .timeout = 240)
         expect(out, "== stepped\n$4 = 1\n$5 = 0x1234abcd\n");
         expect(out, "<test_name>:\t0x68\t0x65\t0x6c\t0x6c\n");
         expect(out, "<test_name>:\t\"Jello\"\n");
-        expect(out, "Old value = 0\nNew value = 1\n");
-        expect(out, "== watch hit\n$6 = 1\n");
-        expect(out, "Hardware read watchpoint 3: *(int *)&fail_count\n\nValue = 0\n");
+        if (!kvm) {
+            expect(out, "Old value = 0\nNew value = 1\n");
+            expect(out, "== watch hit\n$6 = 1\n");
+            expect(out, "Hardware read watchpoint 3: *(int *)&fail_count\n\nValue = 0\n");
+        }
         expect(out, "== monitor\nEAX=");
         expect(out, "[Inferior 1 (Remote target) killed]\n== killed\n");
         cr_expect_eq(status, 0, "doppel ended with %d after gdb's kill", status);
