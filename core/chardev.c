@@ -21,6 +21,7 @@
 #include "core/machine.h"
 #include "core/options.h"
 #include "core/replay.h"
+#include "core/reverse.h"
 
 #define CHARDEV_INBUF 4096
 #define CTRL_A        0x01
@@ -511,6 +512,9 @@ void chardev_mux_set_monitor_focus(Chardev *mux, ChardevFocusChanged focus_chang
 
 size_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
 {
+    /* Reverse execution re-runs the guest to an earlier point: what it
+     * prints on the way was printed the first time already. */
+    if (chr && chr->rr && reverse_rerunning(chr->machine)) return len;
     if (chr && chr->sock) return chr_socket_write(chr->sock, buf, len);
     if (!chr || chr->out_fd < 0) return len; /* null backend: output vanishes */
     size_t done = 0;

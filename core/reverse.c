@@ -74,6 +74,11 @@ static Reverse *reverse_get(Machine *m)
     return m->reverse;
 }
 
+bool reverse_rerunning(const Machine *m)
+{
+    return m && m->reverse && m->reverse->plan != PLAN_NONE;
+}
+
 bool reverse_available(const Machine *m)
 {
     return replay_replaying(m);

@@ -32,6 +32,10 @@ typedef struct CPUState CPUState;
 /* Reverse execution is possible (a replay is running). */
 bool reverse_available(const Machine *m);
 
+/* A reverse plan is re-running the guest (its output is not shown
+ * again: the first run showed it). */
+bool reverse_rerunning(const Machine *m);
+
 /* Start a reverse step or continue of the stopped machine; false with one
  * line in err when impossible (no replay, a plan already running, an image
  * cannot be restored). */
