@@ -14,6 +14,8 @@
 #   JIT_SCALE=n     jit and QEMU runs do n times the iterations (default 10),
 #                   so that compiled code runs long against the noise
 #   REPEAT=n        time each run n times and keep the fastest (default 1)
+#   DOPPEL_ARGS=".." more doppel options for every doppel run (e.g.
+#                   "-icount shift=3" to time exact instruction counting)
 #
 # Each kernel runs twice, with I and 2I iterations; the difference of the
 # wall-clock times is that of I iterations in the steady state (start-up,
@@ -100,7 +102,8 @@ check_output() {
 time_doppel() {
     local t0 t1 status=0
     t0=$(now)
-    "$doppel" -M pc -accel "$1" -d jit -nographic -kernel "$2" </dev/null \
+    # shellcheck disable=SC2086
+    "$doppel" -M pc -accel "$1" -d jit -nographic ${DOPPEL_ARGS:-} -kernel "$2" </dev/null \
         >"$work/doppel.out" 2>&1 || status=$?
     t1=$(now)
     # isa-debug-exit: main returned 0, written as 0, exits with (0 << 1) | 1.

@@ -126,7 +126,7 @@ Test(monitor, bad_commands_get_one_error_line)
     cr_expect_str_eq(run("stop now"), "stop: too many arguments (usage: stop)\n");
     cr_expect_str_eq(run("info status now"),
                      "info status: too many arguments (usage: info status)\n");
-    char words[2 * MONITOR_MAX_WORDS + 2] = "";
+    char words[2 * (MONITOR_MAX_WORDS + 1) + 1] = ""; /* MAX + 1 words of "a " */
     for (int i = 0; i <= MONITOR_MAX_WORDS; i++)
         strcat(words, "a ");
     cr_expect_str_eq(run(words), "too many words (at most 32)\n");
