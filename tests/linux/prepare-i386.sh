@@ -20,6 +20,11 @@ APT="$OUT/apt"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
 STAMP="$OUT/.ready-v5"
 if [ -f "$STAMP" ]; then exit 0; fi
+# Tests run in parallel and each asks for the guest: one prepares it, the
+# others wait for it here and then find it ready.
+exec 9>"$OUT/.lock"
+flock 9
+if [ -f "$STAMP" ]; then exit 0; fi
 
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 echo "deb $MIRROR bookworm main" > "$APT/sources.list"

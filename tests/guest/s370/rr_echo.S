@@ -21,7 +21,10 @@
 	la	%r3,rccw-BASE(%r12)
 	st	%r3,PSA_CAW(%r0)
 	.insn	s,0x9c000000,0x009(%r0)			/* SIO 009 */
-	bc	7,.Lerr-BASE(%r12)
+	/* cc 1: status stored instead (attention: the operator typed before
+	 * the read), cc 2: busy — start it again; cc 3: no console. */
+	bc	6,.Lread-BASE(%r12)
+	bc	1,.Lerr-BASE(%r12)
 	l	%r4,polls-BASE(%r12)
 .Lpoll:	.insn	s,0x9d000000,0x009(%r0)			/* TIO 009 */
 	bc	13,got_line-BASE(%r12)			/* cc 0, 1, 3: not busy */
@@ -30,7 +33,9 @@
 	.insn	s,0x9e000000,0x009(%r0)			/* HIO 009 */
 .Lhalt:	.insn	s,0x9d000000,0x009(%r0)
 	bc	2,.Lhalt-BASE(%r12)
-	PRINT	msg_timeout, msg_timeout_end-msg_timeout
+	la	%r1,msg_timeout-BASE(%r12)
+	la	%r2,msg_timeout_end-msg_timeout
+	bas	%r14,echo_print-BASE(%r12)
 	TEST_PASS
 got_line:
 	stck	now-BASE(%r12)
@@ -63,15 +68,32 @@ got_line:
 	la	%r6,1(%r6)
 3:	la	%r1,line-BASE(%r12)
 	la	%r2,line_text-line(%r6)
-	bas	%r14,test_print-BASE(%r12)
+	bas	%r14,echo_print-BASE(%r12)
 	cli	buf-BASE(%r12),0x98			/* EBCDIC 'q' */
 	be	.Ldone-BASE(%r12)
 	b	.Lread-BASE(%r12)
 .Ldone:
-	PRINT	msg_bye, msg_bye_end-msg_bye
+	la	%r1,msg_bye-BASE(%r12)
+	la	%r2,msg_bye_end-msg_bye
+	bas	%r14,echo_print-BASE(%r12)
 	TEST_PASS
 .Lerr:
 	TEST_FAIL 0xe5
+
+/* Write r2 bytes at r1 on the console.  Unlike the scaffolding's PRINT it
+ * starts the write again when the console answers with status instead
+ * (cc 1: attention for a line the operator typed ahead) or is busy. */
+echo_print:
+	stcm	%r1,7,wccw+1-BASE(%r12)
+	sth	%r2,wccw+6-BASE(%r12)
+	la	%r3,wccw-BASE(%r12)
+	st	%r3,PSA_CAW(%r0)
+1:	.insn	s,0x9c000000,0x009(%r0)			/* SIO 009 */
+	bc	6,1b-BASE(%r12)
+	bc	1,.Lerr-BASE(%r12)
+2:	.insn	s,0x9d000000,0x009(%r0)			/* TIO 009 */
+	bc	2,2b-BASE(%r12)
+	br	%r14
 
 mvc_text:
 	mvc	line_text-BASE(1,%r12),buf-BASE(%r12)
@@ -79,6 +101,7 @@ mvc_text:
 	TEST_ROUTINES
 	.align	8
 rccw:	.byte	0x0a, 0, 0, 0, 0x20, 0, 0, LINE_MAX	/* READ INQUIRY, SLI */
+wccw:	.byte	0x09, 0, 0, 0, 0x20, 0, 0, 0		/* WRITE, carrier return, SLI */
 	.align	8
 start:	.quad	0
 now:	.quad	0

@@ -2,7 +2,7 @@
 ; through the 8259 (IRQ0 at vector 0x20) while the cpu polls COM1; every
 ; byte is echoed with the tick count it arrived at.  The output therefore
 ; depends on when the host typed each byte — a replay without input must
-; reproduce it exactly.  Ends on 'q' or after 300 ticks ("timeout").
+; reproduce it exactly.  Ends on 'q' or after 1000 ticks ("timeout").
 ;   8259A datasheet, ICW1-ICW4; 8254 datasheet, mode 2 (rate generator);
 ;   16550 LSR bit 0 (data ready).
 %include "lib.inc"
@@ -13,7 +13,7 @@ PIC2 equ 0xa0
 PIT_CH0 equ 0x40
 PIT_CMD equ 0x43
 PIT_DIVISOR equ 1193                ; 1193182 Hz / 1193: about 1 kHz
-TICK_LIMIT equ 300
+TICK_LIMIT equ 1000
 
 test_main:
     ; Master at vectors 0x20-0x27, slave at 0x28-0x2f, only IRQ0 open.
