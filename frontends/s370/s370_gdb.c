@@ -172,17 +172,19 @@ int s370_gdb_write_reg(CPUState *c, const uint8_t *buf, int reg)
 
 #define REG(name, bits, type, group)                                                               \
     "<reg name=\"" name "\" bitsize=\"" #bits "\" type=\"" type "\" group=\"" group "\"/>"
+/* Sixteen registers prefix0..prefix15.  clang-format keeps re-indenting
+ * this list, so it is left as written. */
+/* clang-format off */
 #define REG16(prefix, bits, type, group)                                                           \
-    REG(prefix "0", bits, type, group)                                                             \
-    REG(prefix "1", bits, type, group)                                                             \
-    REG(prefix "2", bits, type, group) REG(prefix "3", bits, type, group)                          \
-        REG(prefix "4", bits, type, group) REG(prefix "5", bits, type, group)                      \
-            REG(prefix "6", bits, type, group) REG(prefix "7", bits, type, group)                  \
-                REG(prefix "8", bits, type, group) REG(prefix "9", bits, type, group)              \
-                    REG(prefix "10", bits, type, group) REG(prefix "11", bits, type, group)        \
-                        REG(prefix "12", bits, type, group) REG(prefix "13", bits, type, group)    \
-                            REG(prefix "14", bits, type, group)                                    \
-                                REG(prefix "15", bits, type, group)
+    REG(prefix "0", bits, type, group)  REG(prefix "1", bits, type, group)                         \
+    REG(prefix "2", bits, type, group)  REG(prefix "3", bits, type, group)                         \
+    REG(prefix "4", bits, type, group)  REG(prefix "5", bits, type, group)                         \
+    REG(prefix "6", bits, type, group)  REG(prefix "7", bits, type, group)                         \
+    REG(prefix "8", bits, type, group)  REG(prefix "9", bits, type, group)                         \
+    REG(prefix "10", bits, type, group) REG(prefix "11", bits, type, group)                        \
+    REG(prefix "12", bits, type, group) REG(prefix "13", bits, type, group)                        \
+    REG(prefix "14", bits, type, group) REG(prefix "15", bits, type, group)
+/* clang-format on */
 
 const char s370_gdb_xml[] =
     "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
