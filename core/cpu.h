@@ -140,6 +140,8 @@ typedef struct ArchOps {
      * Number of registers gdb_read_reg/gdb_write_reg know, in the order of
      * gdb_target_xml (the gdbstub's 'g' packet walks 0..gdb_num_regs-1). */
     int gdb_num_regs;
+    /* Which of them is the pc gdb's "continue ADDR" and "step ADDR" set. */
+    int gdb_pc_reg;
     /* One instruction at vaddr as text for the monitor's x/i and xp/i:
      * writes at most outlen bytes (NUL-terminated) to out and returns the
      * instruction length, or 0 when the bytes cannot be read.  Fetches

@@ -135,32 +135,11 @@ int gdb_reg_count(CPUState *cpu)
     return n;
 }
 
-/* The pc's register number in the target XML (gdb-target.dtd; "regnum"
- * renumbers): the register of type code_ptr, else one named pc or pswa
- * (gdb's s390 takes its pc from pswa), else -1. */
-static int pc_regnum(const char *xml)
-{
-    int n = 0, named = -1;
-    for (const char *r = xml; r && (r = strstr(r, "<reg ")); r++) {
-        const char *end = strchr(r, '>');
-        if (!end) break;
-        const char *num = strstr(r, "regnum=\"");
-        if (num && num < end) n = atoi(num + 8);
-        const char *type = strstr(r, "type=\"code_ptr\"");
-        if (type && type < end) return n;
-        const char *name = strstr(r, "name=\"");
-        if (named < 0 && name && name < end &&
-            (!strncmp(name + 6, "pc\"", 3) || !strncmp(name + 6, "pswa\"", 5)))
-            named = n;
-        n++;
-    }
-    return named;
-}
-
 /* Set the pc of cpu (c ADDR, s ADDR) in the target's byte order. */
 bool gdb_set_pc(CPUState *cpu, uint64_t addr)
 {
-    int reg = pc_regnum(cpu->arch->gdb_target_xml);
+    const ArchOps *a = cpu->arch;
+    int reg = a->gdb_pc_reg < gdb_reg_count(cpu) && a->gdb_write_reg ? a->gdb_pc_reg : -1;
     uint8_t buf[GDB_REG_MAX_BYTES];
     int n = reg < 0 ? 0 : gdb_reg_read(cpu, reg, buf);
     if (n <= 0 || n > 8) return false;

@@ -117,4 +117,6 @@ const ArchOps irdemo_arch_ops = {
     .dump_state = irdemo_dump_state,
     .gdb_read_reg = irdemo_gdb_read_reg,
     .gdb_write_reg = irdemo_gdb_write_reg,
+    .gdb_num_regs = IRDEMO_NREGS + 1,
+    .gdb_pc_reg = IRDEMO_NREGS,
 };

@@ -106,6 +106,7 @@ const ArchOps s370_arch_ops = {
     .gdb_write_reg = s370_gdb_write_reg,
     .gdb_target_xml = s370_gdb_xml,
     .gdb_num_regs = S370_GDB_NREGS,
+    .gdb_pc_reg = S370_GDB_PC_REG,
     .disas = s370_disas_mem,
     .dump_mmu = s370_dump_mmu,
     .vmstate = s370_vmstate_fields,

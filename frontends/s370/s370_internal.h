@@ -429,7 +429,8 @@ const char *s370_program_interruption_name(uint16_t code);
 const char *s370_external_interruption_name(uint16_t code);
 
 /* s370_gdb.c: gdb's view (target XML, registers in its order). */
-#define S370_GDB_NREGS 71
+#define S370_GDB_NREGS  71
+#define S370_GDB_PC_REG 1 /* pswa */
 extern const char s370_gdb_xml[];
 int s370_gdb_read_reg(CPUState *cpu, uint8_t *buf, int reg);
 int s370_gdb_write_reg(CPUState *cpu, const uint8_t *buf, int reg);

@@ -327,6 +327,7 @@ const ArchOps x86_arch_ops = {
     .gdb_write_reg = x86_gdb_write_reg,
     .gdb_target_xml = x86_gdb_xml,
     .gdb_num_regs = X86_GDB_NREGS,
+    .gdb_pc_reg = X86_GDB_PC_REG,
     .disas = x86_disas_mem,
     .dump_mmu = x86_dump_mmu,
     .vmstate = x86_vmstate_fields,

@@ -555,7 +555,8 @@ void x86_tlb_flush_page(X86CPU *cpu, uint32_t linear);
 bool x86_write_cr(X86CPU *cpu, unsigned n, uint32_t value);
 void x86_write_dr(X86CPU *cpu, unsigned n, uint32_t value);
 /* x86_gdb.c: the gdb view (target XML and registers in its order). */
-#define X86_GDB_NREGS 63
+#define X86_GDB_NREGS  63
+#define X86_GDB_PC_REG 8 /* eip, after the eight general registers */
 extern const char x86_gdb_xml[];
 int x86_gdb_read_reg(CPUState *cpu, uint8_t *buf, int reg);
 int x86_gdb_write_reg(CPUState *cpu, const uint8_t *buf, int reg);

@@ -319,3 +319,36 @@ Test(gdbstub, s370_loop_counter)
     send_packet("c", 1);
     cr_assert_str_eq(run_for_reply(), "W03");
 }
+
+/* "s ADDR" and "c ADDR" resume at ADDR (the frontend's gdb_pc_reg):
+ * step from test_main instead of the entry point, then continue from the
+ * entry point again to a breakpoint at test_main. */
+Test(gdbstub, resume_at_an_address)
+{
+    world_open("pc", "interp", X86_ELF);
+    unsigned long main_pc = nm_lookup(X86_ELF, "test_main");
+    unsigned long start = nm_lookup(X86_ELF, "_start");
+    char req[64];
+    snprintf(req, sizeof req, "s%lx", main_pc);
+    send_packet(req, strlen(req));
+    cr_assert_str_eq(run_for_reply(), "T05thread:01;");
+    uint32_t pc = reg32(X86_EIP, false);
+    cr_assert(pc > main_pc && pc < main_pc + 16, "eip %#x after a step from %#lx", pc, main_pc);
+    snprintf(req, sizeof req, "Z0,%lx,1", main_pc);
+    cr_assert_str_eq(ask(req), "OK");
+    snprintf(req, sizeof req, "c%lx", start);
+    send_packet(req, strlen(req));
+    cr_assert_str_eq(run_for_reply(), "T05thread:01;");
+    cr_assert_eq(reg32(X86_EIP, false), main_pc);
+    world_close();
+
+    /* S/370: pswa is the pc; a step from .Lloop leaves the loop's first
+     * instruction behind. */
+    world_open("s370", "interp", DOPPEL_S370_GUEST_DIR "/basic.deck");
+    unsigned long loop = nm_lookup(S370_ELF, ".Lloop");
+    snprintf(req, sizeof req, "s%lx", loop);
+    send_packet(req, strlen(req));
+    cr_assert_str_eq(run_for_reply(), "T05thread:01;");
+    uint32_t pswa = reg32(1, true) & 0x7fffffff;
+    cr_assert(pswa > loop && pswa <= loop + 6, "pswa %#x after a step from %#lx", pswa, loop);
+}
