@@ -6,6 +6,8 @@
 #ifndef DOPPEL_BYTES_H
 #define DOPPEL_BYTES_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline uint16_t get_be16(const uint8_t *p)
@@ -62,6 +64,35 @@ static inline void put_le64(uint8_t *p, uint64_t v)
 {
     put_le32(p, (uint32_t)v);
     put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* A bounds-checked cursor over a byte buffer, for file and state formats:
+ * a read past the end sets bad and yields NULL (or 0), and so does every
+ * read after it, so a parser can check bad once after a group of reads. */
+typedef struct ByteReader {
+    const uint8_t *p;
+    size_t len, pos;
+    bool bad;
+} ByteReader;
+
+static inline const uint8_t *byte_reader_take(ByteReader *r, size_t n)
+{
+    if (r->bad || n > r->len - r->pos) {
+        r->bad = true;
+        return NULL;
+    }
+    r->pos += n;
+    return r->p + r->pos - n;
+}
+
+/* A little-endian integer of size (1-8) bytes. */
+static inline uint64_t byte_reader_le(ByteReader *r, unsigned size)
+{
+    const uint8_t *b = byte_reader_take(r, size);
+    uint64_t v = 0;
+    for (unsigned i = 0; b && i < size; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
 }
 
 #endif

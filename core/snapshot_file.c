@@ -107,37 +107,10 @@ static void bb_name(ByteBuf *b, const char *s)
     bb_put(b, s, n);
 }
 
-/* ---- a bounds-checked reader ---- */
-
-typedef struct Reader {
-    const uint8_t *p;
-    size_t len, pos;
-    bool bad;
-} Reader;
-
-static const uint8_t *rd_bytes(Reader *r, size_t n)
+static void rd_name(ByteReader *r, char *out, size_t outlen)
 {
-    if (r->bad || n > r->len - r->pos) {
-        r->bad = true;
-        return NULL;
-    }
-    r->pos += n;
-    return r->p + r->pos - n;
-}
-
-static uint64_t rd_le(Reader *r, unsigned size)
-{
-    const uint8_t *b = rd_bytes(r, size);
-    uint64_t v = 0;
-    for (unsigned i = 0; b && i < size; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
-static void rd_name(Reader *r, char *out, size_t outlen)
-{
-    size_t n = (size_t)rd_le(r, 1);
-    const uint8_t *s = rd_bytes(r, n);
+    size_t n = (size_t)byte_reader_le(r, 1);
+    const uint8_t *s = byte_reader_take(r, n);
     if (!s) n = 0;
     if (n >= outlen) n = outlen - 1;
     memcpy(out, s ? s : (const uint8_t *)"", n);
@@ -234,22 +207,23 @@ static bool write_file_atomic(const char *path, const ByteBuf *b, char *err, siz
 /* ---- decoding ---- */
 
 /* Header fields only (snapshot_list); false with err on anything wrong. */
-static bool decode_header(Reader *r, VmImage *img, uint32_t *nsections, char *err, size_t errlen)
+static bool decode_header(ByteReader *r, VmImage *img, uint32_t *nsections, char *err,
+                          size_t errlen)
 {
-    const uint8_t *magic = rd_bytes(r, 8);
+    const uint8_t *magic = byte_reader_take(r, 8);
     if (!magic || memcmp(magic, SNAP_MAGIC, 8) != 0) {
         snprintf(err, errlen, "not a doppel snapshot");
         return false;
     }
-    uint32_t version = (uint32_t)rd_le(r, 4);
+    uint32_t version = (uint32_t)byte_reader_le(r, 4);
     if (!r->bad && version != SNAP_FORMAT) {
         snprintf(err, errlen, "format version %u, this build reads version %u", version,
                  SNAP_FORMAT);
         return false;
     }
-    uint32_t hlen = (uint32_t)rd_le(r, 4);
-    const uint8_t *hbytes = hlen <= SNAP_MAX_HEADER ? rd_bytes(r, hlen) : NULL;
-    uint32_t crc = (uint32_t)rd_le(r, 4);
+    uint32_t hlen = (uint32_t)byte_reader_le(r, 4);
+    const uint8_t *hbytes = hlen <= SNAP_MAX_HEADER ? byte_reader_take(r, hlen) : NULL;
+    uint32_t crc = (uint32_t)byte_reader_le(r, 4);
     if (r->bad || !hbytes) {
         snprintf(err, errlen, "truncated header");
         return false;
@@ -258,18 +232,18 @@ static bool decode_header(Reader *r, VmImage *img, uint32_t *nsections, char *er
         snprintf(err, errlen, "checksum mismatch in the header");
         return false;
     }
-    Reader h = {hbytes, hlen, 0, false};
+    ByteReader h = {hbytes, hlen, 0, false};
     rd_name(&h, img->machine, sizeof img->machine);
-    uint32_t ncpus = (uint32_t)rd_le(&h, 4);
+    uint32_t ncpus = (uint32_t)byte_reader_le(&h, 4);
     if (ncpus > MACHINE_MAX_CPUS) h.bad = true;
     for (uint32_t i = 0; !h.bad && i < ncpus; i++)
         rd_name(&h, img->arch[i], sizeof img->arch[i]);
     img->ncpus = (int)ncpus;
-    img->ram_size = rd_le(&h, 8);
-    img->date = (time_t)rd_le(&h, 8);
-    img->vm_clock_ns = (int64_t)rd_le(&h, 8);
-    img->icount = rd_le(&h, 8);
-    *nsections = (uint32_t)rd_le(&h, 4);
+    img->ram_size = byte_reader_le(&h, 8);
+    img->date = (time_t)byte_reader_le(&h, 8);
+    img->vm_clock_ns = (int64_t)byte_reader_le(&h, 8);
+    img->icount = byte_reader_le(&h, 8);
+    *nsections = (uint32_t)byte_reader_le(&h, 4);
     if (h.bad || h.pos != h.len) {
         snprintf(err, errlen, "malformed header");
         return false;
@@ -277,17 +251,17 @@ static bool decode_header(Reader *r, VmImage *img, uint32_t *nsections, char *er
     return true;
 }
 
-static bool decode_section(Reader *r, VmImage *img, char *err, size_t errlen)
+static bool decode_section(ByteReader *r, VmImage *img, char *err, size_t errlen)
 {
     size_t start = r->pos;
     char name[SNAPSHOT_SECTION_MAX];
     rd_name(r, name, sizeof name);
-    uint8_t flags = (uint8_t)rd_le(r, 1);
-    uint64_t stored_len = rd_le(r, 8);
-    uint64_t len = rd_le(r, 8);
-    const uint8_t *stored = r->bad ? NULL : rd_bytes(r, (size_t)stored_len);
+    uint8_t flags = (uint8_t)byte_reader_le(r, 1);
+    uint64_t stored_len = byte_reader_le(r, 8);
+    uint64_t len = byte_reader_le(r, 8);
+    const uint8_t *stored = r->bad ? NULL : byte_reader_take(r, (size_t)stored_len);
     size_t end = r->pos;
-    uint32_t crc = (uint32_t)rd_le(r, 4);
+    uint32_t crc = (uint32_t)byte_reader_le(r, 4);
     if (r->bad || !stored) {
         snprintf(err, errlen, "truncated in section '%s'", name);
         return false;
@@ -352,7 +326,7 @@ static bool read_file(const char *path, uint8_t **buf, size_t *len, char *err, s
 static VmImage *decode_image(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     VmImage *img = calloc(1, sizeof *img);
-    Reader r = {buf, len, 0, false};
+    ByteReader r = {buf, len, 0, false};
     uint32_t nsections = 0;
     if (!img || !decode_header(&r, img, &nsections, err, errlen)) goto fail;
     for (uint32_t i = 0; i < nsections; i++)
@@ -487,7 +461,7 @@ static bool read_info(Machine *m, const char *dir, const char *file, SnapshotInf
     bool have_stat = fstat(fileno(f), &st) == 0;
     fclose(f);
     VmImage img = {0};
-    Reader r = {buf, n, 0, false};
+    ByteReader r = {buf, n, 0, false};
     uint32_t nsections;
     char err[128];
     if (!have_stat || !decode_header(&r, &img, &nsections, err, sizeof err) ||

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/clock.h"
 #include "core/device.h"
 #include "core/vmstate_check.h"
@@ -93,12 +94,11 @@ static uint32_t vmstate_nfields(const VMStateField *fields)
     return n;
 }
 
-/* ---- byte stream: writes past len are counted but dropped (sizing) ---- */
+/* ---- writing: bytes past len are counted but dropped (sizing) ---- */
 
 typedef struct VMStream {
     uint8_t *buf;
     size_t len, pos;
-    bool overrun;
 } VMStream;
 
 static void put_bytes(VMStream *s, const void *p, size_t n)
@@ -122,30 +122,11 @@ static void put_name(VMStream *s, const char *name)
     put_bytes(s, name, n);
 }
 
-static const uint8_t *get_bytes(VMStream *s, size_t n)
-{
-    if (s->overrun || s->pos + n > s->len) {
-        s->overrun = true;
-        return NULL;
-    }
-    s->pos += n;
-    return s->buf + s->pos - n;
-}
-
-static uint64_t get_le(VMStream *s, unsigned size)
-{
-    const uint8_t *b = get_bytes(s, size);
-    uint64_t v = 0;
-    for (unsigned i = 0; b && i < size; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
 /* Compare a length-prefixed name in the stream with want. */
-static bool get_name_is(VMStream *s, const char *want)
+static bool get_name_is(ByteReader *r, const char *want)
 {
-    size_t n = (size_t)get_le(s, 1);
-    const uint8_t *p = get_bytes(s, n);
+    size_t n = (size_t)byte_reader_le(r, 1);
+    const uint8_t *p = byte_reader_take(r, n);
     return p && n == strlen(want) && memcmp(p, want, n) == 0;
 }
 
@@ -182,7 +163,7 @@ static bool save_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, v
 size_t vmstate_save_table(const char *name, uint32_t version, const VMStateField *fields,
                           const void *base, uint8_t *buf, size_t len)
 {
-    SaveVisitor sv = {{save_field, save_element, NULL}, {buf, len, 0, false}};
+    SaveVisitor sv = {{save_field, save_element, NULL}, {buf, len, 0}};
     put_bytes(&sv.s, VMSTATE_MAGIC, 4);
     put_le(&sv.s, VMSTATE_FORMAT, 4);
     put_name(&sv.s, name);
@@ -203,7 +184,7 @@ size_t vmstate_save(const Device *dev, uint8_t *buf, size_t len)
 
 typedef struct LoadVisitor {
     VMStateVisitor v;
-    VMStream s;
+    ByteReader r;
     bool apply;
     char *err;
     size_t errlen;
@@ -213,11 +194,11 @@ typedef struct LoadVisitor {
 static bool load_field(VMStateVisitor *v, const VMStateField *f)
 {
     LoadVisitor *lv = (LoadVisitor *)v;
-    size_t at = lv->s.pos;
-    bool same_name = get_name_is(&lv->s, f->name);
-    uint8_t type = (uint8_t)get_le(&lv->s, 1);
-    uint32_t count = (uint32_t)get_le(&lv->s, 4);
-    if (lv->s.overrun) {
+    size_t at = lv->r.pos;
+    bool same_name = get_name_is(&lv->r, f->name);
+    uint8_t type = (uint8_t)byte_reader_le(&lv->r, 1);
+    uint32_t count = (uint32_t)byte_reader_le(&lv->r, 4);
+    if (lv->r.bad) {
         snprintf(lv->err, lv->errlen, "%s state: truncated at field '%s'", lv->dname, f->name);
         return false;
     }
@@ -234,9 +215,9 @@ static bool load_field(VMStateVisitor *v, const VMStateField *f)
  * expiries, or disarmed. */
 static bool load_timer(LoadVisitor *lv, const VMStateField *f, Timer *t)
 {
-    int64_t expire = (int64_t)get_le(&lv->s, 8);
-    uint64_t seq = get_le(&lv->s, 8);
-    if (lv->s.overrun) return true; /* reported by the caller */
+    int64_t expire = (int64_t)byte_reader_le(&lv->r, 8);
+    uint64_t seq = byte_reader_le(&lv->r, 8);
+    if (lv->r.bad) return true; /* reported by the caller */
     if (!t && expire >= 0) {
         snprintf(lv->err, lv->errlen, "%s state: timer '%s' is pending but does not exist here",
                  lv->dname, f->name);
@@ -257,9 +238,9 @@ static bool load_element(VMStateVisitor *v, const VMStateField *f, uint32_t i, v
     if (f->type == VMS_TIMER) {
         if (!load_timer(lv, f, *(Timer **)ptr)) return false;
     } else {
-        val = get_le(&lv->s, vms_saved_size(f->type));
+        val = byte_reader_le(&lv->r, vms_saved_size(f->type));
     }
-    if (lv->s.overrun) {
+    if (lv->r.bad) {
         snprintf(lv->err, lv->errlen, "%s state: truncated in field '%s'", lv->dname, f->name);
         return false;
     }
@@ -271,24 +252,21 @@ static bool load_pass(const char *name, uint32_t want_version, const VMStateFiel
                       void *base, const uint8_t *buf, size_t len, bool apply, char *err,
                       size_t errlen)
 {
-    LoadVisitor lv = {{load_field, load_element, NULL},
-                      {(uint8_t *)buf, len, 0, false},
-                      apply,
-                      err,
-                      errlen,
-                      name};
-    const uint8_t *magic = get_bytes(&lv.s, 4);
-    if (!magic || memcmp(magic, VMSTATE_MAGIC, 4) != 0 || get_le(&lv.s, 4) != VMSTATE_FORMAT) {
+    LoadVisitor lv = {
+        {load_field, load_element, NULL}, {buf, len, 0, false}, apply, err, errlen, name};
+    const uint8_t *magic = byte_reader_take(&lv.r, 4);
+    if (!magic || memcmp(magic, VMSTATE_MAGIC, 4) != 0 ||
+        byte_reader_le(&lv.r, 4) != VMSTATE_FORMAT) {
         snprintf(err, errlen, "%s state: not device state data", name);
         return false;
     }
-    if (!get_name_is(&lv.s, name)) {
+    if (!get_name_is(&lv.r, name)) {
         snprintf(err, errlen, "%s state: saved for another device type", name);
         return false;
     }
-    uint32_t version = (uint32_t)get_le(&lv.s, 4);
-    uint32_t nfields = (uint32_t)get_le(&lv.s, 4);
-    if (lv.s.overrun) {
+    uint32_t version = (uint32_t)byte_reader_le(&lv.r, 4);
+    uint32_t nfields = (uint32_t)byte_reader_le(&lv.r, 4);
+    if (lv.r.bad) {
         snprintf(err, errlen, "%s state: truncated header", name);
         return false;
     }
@@ -303,8 +281,8 @@ static bool load_pass(const char *name, uint32_t want_version, const VMStateFiel
         return false;
     }
     if (!vmstate_walk(fields, (uint8_t *)base, &lv.v)) return false;
-    if (lv.s.pos != len) {
-        snprintf(err, errlen, "%s state: %zu bytes of trailing data", name, len - lv.s.pos);
+    if (lv.r.pos != len) {
+        snprintf(err, errlen, "%s state: %zu bytes of trailing data", name, len - lv.r.pos);
         return false;
     }
     return true;
