@@ -114,12 +114,9 @@ static uint8_t *save_clock(Machine *m, size_t *len)
 {
     uint8_t *b = malloc(CLOCK_SECTION_LEN);
     if (!b) return NULL;
-    uint64_t icount = 0;
-    for (int i = 0; i < m->ncpus; i++)
-        icount += m->cpus[i]->icount;
     put_le64(b, (uint64_t)clock_get_ns(m->clocks, CLK_VIRTUAL));
     put_le64(b + 8, (uint64_t)clocks_icount_bias(m->clocks));
-    put_le64(b + 16, icount);
+    put_le64(b + 16, machine_total_icount(m));
     put_le64(b + 24, clocks_next_arm_seq(m->clocks));
     put_le32(b + 32, (uint32_t)m->icount_shift);
     *len = CLOCK_SECTION_LEN;
@@ -190,10 +187,9 @@ VmImage *vm_image_capture(Machine *m, char *err, size_t errlen)
     }
     snprintf(img->machine, sizeof img->machine, "%s", m->mc->name);
     img->ncpus = m->ncpus;
-    for (int i = 0; i < m->ncpus; i++) {
+    for (int i = 0; i < m->ncpus; i++)
         snprintf(img->arch[i], sizeof img->arch[i], "%s", m->cpus[i]->arch->name);
-        img->icount += m->cpus[i]->icount;
-    }
+    img->icount = machine_total_icount(m);
     img->ram_size = m->ram_size;
     img->date = time(NULL);
     img->vm_clock_ns = clock_get_ns(m->clocks, CLK_VIRTUAL);

@@ -67,22 +67,14 @@ static void guest_stop(Guest *g)
     cr_assert_eq(system(cmd), 0);
 }
 
-static uint64_t guest_icount(Machine *m)
-{
-    uint64_t n = 0;
-    for (int i = 0; i < m->ncpus; i++)
-        n += m->cpus[i]->icount;
-    return n;
-}
-
 /* machine_run for a budget of instructions: slices end at the next
  * virtual timer; an idle cpu warps virtual time to it. */
 static void guest_run(Guest *g, uint64_t insns)
 {
     Machine *m = g->m;
-    uint64_t target = guest_icount(m) + insns;
-    for (int idle = 0; !m->quit && guest_icount(m) < target && idle < 100000;) {
-        uint64_t left = target - guest_icount(m);
+    uint64_t target = machine_total_icount(m) + insns;
+    for (int idle = 0; !m->quit && machine_total_icount(m) < target && idle < 100000;) {
+        uint64_t left = target - machine_total_icount(m);
         int64_t ns = clock_deadline_ns(m->clocks, CLK_VIRTUAL);
         uint64_t slice = ns < 0 ? left : ((uint64_t)ns >> m->icount_shift) + 1;
         if (slice > left) slice = left;
