@@ -249,15 +249,20 @@ bool cpu_single_stepping(const CPUState *cpu)
     return cpu->debug && cpu->debug->single_step;
 }
 
+uint64_t cpu_debug_pc(CPUState *cpu)
+{
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
+    return pc;
+}
+
 void cpu_debug_resume(CPUState *cpu)
 {
     struct CpuDebug *d = cpu->debug;
     if (!d) return;
-    uint64_t pc, cs_base;
-    uint32_t flags;
-    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
     d->resume_armed = true;
-    d->resume_pc = pc;
+    d->resume_pc = cpu_debug_pc(cpu);
     d->stop = no_stop;
 }
 

@@ -65,6 +65,9 @@ int cpu_breakpoint_insert(CPUState *cpu, uint64_t pc);
 /* 0, or -ENOENT when there is none at pc. */
 int cpu_breakpoint_remove(CPUState *cpu, uint64_t pc);
 bool cpu_breakpoint_at(const CPUState *cpu, uint64_t pc);
+/* The cpu's pc as breakpoints see it: ArchOps.tb_flags' pc (for x86 the
+ * linear address CS.base + EIP). */
+uint64_t cpu_debug_pc(CPUState *cpu);
 
 /* Watchpoint on the virtual range [vaddr, vaddr + len), len >= 1. */
 int cpu_watchpoint_insert(CPUState *cpu, uint64_t vaddr, uint64_t len, WatchKind kind);

@@ -55,14 +55,10 @@ typedef struct Reverse {
  * are taken. */
 #define REVERSE_MAX_SETTLE 4
 
-/* The pc breakpoints compare with (ArchOps.tb_flags' pc). */
+/* The pc breakpoints compare with. */
 static uint64_t reverse_cpu_pc(Machine *m, int index)
 {
-    CPUState *cpu = m->cpus[index < m->ncpus ? index : 0];
-    uint64_t pc, cs_base;
-    uint32_t flags;
-    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
-    return pc;
+    return cpu_debug_pc(m->cpus[index < m->ncpus ? index : 0]);
 }
 
 static Reverse *reverse_get(Machine *m)

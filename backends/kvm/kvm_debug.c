@@ -34,16 +34,6 @@ static uint64_t dr7_len(uint64_t len)
     }
 }
 
-/* The cpu's pc as breakpoints see it (the linear address of the
- * instruction). */
-static uint64_t kvm_debug_pc(CPUState *cpu)
-{
-    uint64_t pc, cs_base;
-    uint32_t flags;
-    cpu->arch->tb_flags(cpu, &pc, &cs_base, &flags);
-    return pc;
-}
-
 static bool kvm_debug_set(KvmVcpu *v, const struct kvm_guest_debug *dbg)
 {
     if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, dbg) == 0) return true;
@@ -65,7 +55,7 @@ bool kvm_debug_update(KvmVcpu *v)
     struct kvm_guest_debug dbg = {.control = KVM_GUESTDBG_ENABLE};
     /* Resumed at a breakpoint: run that one instruction with the
      * breakpoints off, stepping, then program them (kvm_debug_exit). */
-    uint64_t pc = kvm_debug_pc(cpu);
+    uint64_t pc = cpu_debug_pc(cpu);
     v->debug_step_off = hw.resume_pc == pc && cpu_breakpoint_at(cpu, pc);
     cpu_debug_hw_resumed(cpu);
     if (hw.single_step || v->debug_step_off) dbg.control |= KVM_GUESTDBG_SINGLESTEP;
