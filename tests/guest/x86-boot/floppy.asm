@@ -86,7 +86,13 @@ read:
     pop ax
     ret
 
+; A line goes out with interrupts off: SeaBIOS's serial console flushes
+; its own pending text from the timer interrupt, which would otherwise land
+; in the middle of our line whenever the tick falls there.
 puts:
+    pushf
+    cli
+.next:
     lodsb
     test al, al
     jz .out
@@ -99,8 +105,9 @@ puts:
     mov dx, COM1
     mov al, ah
     out dx, al
-    jmp puts
+    jmp .next
 .out:
+    popf
     ret
 
 msg_start db "floppy: booted", 13, 10, 0
