@@ -521,6 +521,15 @@ static void jit_log_region(const JitJob *job, const char *how)
     log_printf("\n");
 }
 
+/* tb was handed over hot but is not queued: it counts again from zero.
+ * The interpreter counts the entry that follows at once (cpu_tb_run runs
+ * tb next), so start one below zero: with -jit-threshold 1, a count of 0
+ * would make that entry hot again and the block would never run. */
+static void jit_tb_count_again(TranslationBlock *tb)
+{
+    tb->exec_count = UINT64_MAX;
+}
+
 void jit_tb_hot(Jit *j, CPUState *cpu, TranslationBlock *tb)
 {
     jit_note_cpu(j, cpu);
@@ -530,12 +539,12 @@ void jit_tb_hot(Jit *j, CPUState *cpu, TranslationBlock *tb)
         /* Already in a region waiting for the compiler (a loop's TBs all
          * become hot in the same pass): one region per loop, not one per
          * TB.  It counts again once that job is done. */
-        tb->exec_count = 0;
+        jit_tb_count_again(tb);
         return;
     }
     if (j->pending >= JIT_QUEUE_MAX) {
         j->s.queue_drops++;
-        tb->exec_count = 0; /* hot again later */
+        jit_tb_count_again(tb); /* hot again later */
         return;
     }
     JitJob *job = jit_form_region(j, tb, true);

@@ -195,3 +195,17 @@ ParameterizedTest(X86GuestRun *run, x86_guest, run, .timeout = 180)
                          expected_path);
     }
 }
+
+/* -jit-threshold 1: every block is handed to the compile thread on its
+ * first entry.  A block that was handed over while its region was still
+ * queued once came back hot before it ran, forever (the guest hung). */
+Test(x86_guest, alu_with_every_block_hot_at_once, .timeout = 180)
+{
+    static char got[65536];
+    char out_path[256];
+    snprintf(out_path, sizeof out_path, "/tmp/doppel-x86-alu-jit1-%d.out", (int)getpid());
+    x86_guest_run_doppel("alu", "-accel jit -jit-threshold 1", out_path);
+    test_read_file(out_path, got, sizeof got);
+    unlink(out_path);
+    x86_guest_expect_passed(got, "alu", "jit, threshold 1");
+}
