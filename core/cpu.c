@@ -77,6 +77,15 @@ _Noreturn void cpu_loop_exit_restore(CPUState *cpu)
     longjmp(cpu->jmp_env, 1);
 }
 
+_Noreturn void cpu_loop_exit_restore_trap(CPUState *cpu)
+{
+    TranslationBlock *tb = cpu->current_tb;
+    bool rewinds = tb && tb->insn_data && cpu->fault_insn < tb->icount;
+    cpu_restore_state(cpu);
+    if (rewinds && cpu->icount_exact) cpu->icount++;
+    longjmp(cpu->jmp_env, 1);
+}
+
 _Noreturn void cpu_raise_exception(CPUState *cpu, int excp)
 {
     cpu->exception_index = excp;

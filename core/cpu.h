@@ -260,6 +260,10 @@ void cpu_reset(CPUState *cpu);
  * (cpu->fault_insn of cpu->current_tb) via ArchOps.restore_state. */
 _Noreturn void cpu_loop_exit(CPUState *cpu);
 _Noreturn void cpu_loop_exit_restore(CPUState *cpu);
+/* As _restore, for a trap: the instruction completed (INT n, HLT), so it
+ * counts as executed under exact icount; the frontend's state says where
+ * execution goes on. */
+_Noreturn void cpu_loop_exit_restore_trap(CPUState *cpu);
 void cpu_restore_state(CPUState *cpu);
 /* Raise guest exception excp (frontend number) from a helper or slow path. */
 _Noreturn void cpu_raise_exception(CPUState *cpu, int excp);

@@ -22,7 +22,8 @@ static uint64_t s370_helper_svc_fn(CPUState *c, uint64_t f, uint64_t a1, uint64_
     (void)a1, (void)a2;
     S370CPU *cpu = s370_cpu(c);
     cpu->svc_code = (uint16_t)(S370_FIELD_IMM(f) & 0xff);
-    cpu_raise_exception(c, S370_EXCP_SVC);
+    c->exception_index = S370_EXCP_SVC;
+    cpu_loop_exit_restore_trap(c); /* SVC completes */
 }
 static S370_HELPER(s370_helper_svc, s370_helper_svc_fn,
                    IR_CALL_READS_STATE | IR_CALL_MAY_RAISE | IR_CALL_NORETURN);

@@ -157,10 +157,28 @@ void s370_abs_store32(S370CPU *cpu, uint64_t abs, uint32_t v)
 
 /* ---- program interruptions ---- */
 
+/* Exceptions whose instruction is completed before the interruption
+ * (PoO-370 §6 "Program Interruption", each condition's "completed"): its
+ * result stands, so under exact icount it counts as executed. */
+static bool s370_pgm_completes(uint16_t code)
+{
+    switch (code) {
+    case S370_PGM_FIXED_OVERFLOW:
+    case S370_PGM_DECIMAL_OVERFLOW:
+    case S370_PGM_EXPONENT_OVERFLOW:
+    case S370_PGM_EXPONENT_UNDERFLOW:
+    case S370_PGM_SIGNIFICANCE:
+    case S370_PGM_MONITOR: return true;
+    default: return false;
+    }
+}
+
 _Noreturn void s370_program_exception(S370CPU *cpu, uint16_t code)
 {
     cpu->pgm_code = code;
-    cpu_raise_exception(&cpu->common, S370_EXCP_PROGRAM);
+    cpu->common.exception_index = S370_EXCP_PROGRAM;
+    if (s370_pgm_completes(code)) cpu_loop_exit_restore_trap(&cpu->common);
+    cpu_loop_exit_restore(&cpu->common);
 }
 
 int s370_set_program_exception(S370CPU *cpu, uint16_t code)

@@ -55,7 +55,7 @@ _Noreturn void x86_raise_software_interrupt(X86CPU *cpu, int vector, unsigned le
     x86_set_exception(cpu, vector, false, 0);
     cpu->swint_len = (uint8_t)len;
     cpu->common.exception_index = vector == X86_EXCP_HLT ? X86_EXCP_HLT : X86_EXCP_SWINT;
-    cpu_loop_exit_restore(&cpu->common);
+    cpu_loop_exit_restore_trap(&cpu->common);
 }
 
 int x86_exception_class(int vector)

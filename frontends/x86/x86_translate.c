@@ -116,13 +116,13 @@ const IrHelper x86_helper_single_step = {
 static uint64_t x86_helper_cs_limit_changed_fn(CPUState *c)
 {
     c->cflags_next_tb = 1 | CF_NOCACHE;
-    cpu_loop_exit(c);
+    cpu_loop_exit_restore(c); /* nothing of the block ran: it is not counted */
 }
 
 static const IrHelper x86_helper_cs_limit_changed = {
     .name = "x86_cs_limit_changed",
     .fn = (void (*)(void))x86_helper_cs_limit_changed_fn,
-    .flags = IR_CALL_READS_STATE | IR_CALL_NORETURN,
+    .flags = IR_CALL_READS_STATE | IR_CALL_MAY_RAISE | IR_CALL_NORETURN,
     .ret = IR_VOID,
     .nargs = 0,
 };
