@@ -6,13 +6,14 @@
  *           u64 RAM size, i64 date, i64 virtual ns, u64 icount,
  *           u32 section count
  *   u32 CRC-32 of the header
- *   per section: u8 len + name, u8 flags (1: zlib), u64 stored length,
+ *   per section: u8 len + name, u8 flags (2: zstd), u64 stored length,
  *                u64 length, stored bytes, u32 CRC-32 of the section
  *                from its name to its last byte
  * Little-endian.  A load reads and checks the whole file into an image,
  * checks the image against the machine, then applies it: any failure
- * before the apply leaves the guest as it was.  Writes go to NAME.dsnap.tmp,
- * are synced, then renamed over NAME.dsnap.
+ * before the apply leaves the guest as it was.  Writes go to
+ * NAME.dsnap.tmp, are synced, then renamed over NAME.dsnap.  (Format 1, of
+ * the first builds, compressed with zlib; its version refuses it.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <zlib.h> /* crc32 */
+#include <zstd.h>
 
 #include "core/bytes.h"
 #include "core/options.h"
@@ -30,9 +32,10 @@
 #include "core/snapshot_internal.h"
 
 #define SNAP_MAGIC        "DOPPELVM"
-#define SNAP_FORMAT       1
+#define SNAP_FORMAT       2
 #define SNAP_SUFFIX       ".dsnap"
-#define SNAP_FLAG_ZLIB    1
+#define SNAP_FLAG_ZSTD    2
+#define SNAP_ZSTD_LEVEL   1    /* its fastest real level: savevm stops the guest */
 #define SNAP_COMPRESS_MIN 4096 /* smaller sections are stored as they are */
 #define SNAP_MAX_HEADER   (1u << 16)
 
@@ -135,18 +138,21 @@ static void encode_header(ByteBuf *h, const VmImage *img)
 static void encode_section(ByteBuf *out, const SnapSection *s)
 {
     uint8_t *stored = NULL;
-    uLongf stored_len = 0;
+    size_t stored_len = 0;
     if (s->len >= SNAP_COMPRESS_MIN) {
-        stored_len = compressBound(s->len);
-        stored = malloc(stored_len);
-        if (stored && compress2(stored, &stored_len, s->data, s->len, Z_BEST_SPEED) != Z_OK) {
-            free(stored);
-            stored = NULL;
+        stored = malloc(ZSTD_compressBound(s->len));
+        if (stored) {
+            stored_len =
+                ZSTD_compress(stored, ZSTD_compressBound(s->len), s->data, s->len, SNAP_ZSTD_LEVEL);
+            if (ZSTD_isError(stored_len)) {
+                free(stored);
+                stored = NULL;
+            }
         }
     }
     size_t start = out->len;
     bb_name(out, s->name);
-    bb_le(out, stored ? SNAP_FLAG_ZLIB : 0, 1);
+    bb_le(out, stored ? SNAP_FLAG_ZSTD : 0, 1);
     bb_le(out, stored ? stored_len : s->len, 8);
     bb_le(out, s->len, 8);
     bb_put(out, stored ? stored : s->data, stored ? stored_len : s->len);
@@ -251,6 +257,13 @@ static bool decode_header(ByteReader *r, VmImage *img, uint32_t *nsections, char
     return true;
 }
 
+/* Exactly len bytes from a compressed section, or false. */
+static bool decompress_section(const uint8_t *stored, size_t stored_len, uint8_t *data, size_t len)
+{
+    size_t n = ZSTD_decompress(data, len, stored, stored_len);
+    return !ZSTD_isError(n) && n == len;
+}
+
 static bool decode_section(ByteReader *r, VmImage *img, char *err, size_t errlen)
 {
     size_t start = r->pos;
@@ -270,7 +283,7 @@ static bool decode_section(ByteReader *r, VmImage *img, char *err, size_t errlen
         snprintf(err, errlen, "checksum mismatch in section '%s'", name);
         return false;
     }
-    if (flags & ~SNAP_FLAG_ZLIB || (!(flags & SNAP_FLAG_ZLIB) && len != stored_len)) {
+    if ((flags != 0 && flags != SNAP_FLAG_ZSTD) || (flags == 0 && len != stored_len)) {
         snprintf(err, errlen, "malformed section '%s'", name);
         return false;
     }
@@ -279,16 +292,12 @@ static bool decode_section(ByteReader *r, VmImage *img, char *err, size_t errlen
         snprintf(err, errlen, "out of memory reading section '%s'", name);
         return false;
     }
-    uLongf out_len = (uLongf)len;
-    if (flags & SNAP_FLAG_ZLIB) {
-        if (uncompress(data, &out_len, stored, (uLong)stored_len) != Z_OK || out_len != len) {
-            free(data);
-            snprintf(err, errlen, "section '%s' does not decompress", name);
-            return false;
-        }
-    } else if (len) {
-        memcpy(data, stored, (size_t)len);
+    if (flags != 0 && !decompress_section(stored, (size_t)stored_len, data, (size_t)len)) {
+        free(data);
+        snprintf(err, errlen, "section '%s' does not decompress", name);
+        return false;
     }
+    if (flags == 0 && len) memcpy(data, stored, (size_t)len);
     if (!vm_image_add(img, name, data, (size_t)len)) {
         snprintf(err, errlen, "out of memory reading section '%s'", name);
         return false;

@@ -337,7 +337,7 @@ Test(snapshot, corrupt_and_mismatched_files, .timeout = 180)
     memcpy(b, file, len);
     b[8] = 99;
     write_all(bad, b, len);
-    expect_load_fails(&g, "format version 99, this build reads version 1");
+    expect_load_fails(&g, "format version 99, this build reads version 2");
     /* A flipped byte in the header, then in the data of each section. */
     memcpy(b, file, len);
     b[18] ^= 0x20;
