@@ -108,7 +108,10 @@ static json_t *cmd_query_version(void *ctx, json_t *args, QmpError *err)
 
 static json_t *cmd_query_name(void *ctx, json_t *args, QmpError *err)
 {
-    return json_object(); /* doppel has no -name: QEMU leaves "name" out */
+    Qmp *q = ctx;
+    const char *name = q->machine->opts ? q->machine->opts->name : NULL;
+    /* Without -name, QEMU leaves "name" out. */
+    return name ? json_pack("{s:s}", "name", name) : json_object();
 }
 
 static json_t *cmd_query_commands(void *ctx, json_t *args, QmpError *err)

@@ -205,8 +205,8 @@ static int doppel_wait(void)
 
 /* S/370 stopped before it starts (-S): fast, and nothing moves underneath. */
 #define S370_ARGS                                                                                  \
-    "-M s370 -nographic -S -serial null -qmp unix:@DIR@/qmp.sock,server,nowait "                   \
-    "-kernel " DOPPEL_S370_GUEST_DIR "/basic.deck"
+    "-M s370 -nographic -S -serial null -name guest=mvs38j "                                       \
+    "-qmp unix:@DIR@/qmp.sock,server,nowait -kernel " DOPPEL_S370_GUEST_DIR "/basic.deck"
 /* The PC with no firmware to run sits in its reset loop forever: a guest
  * that keeps running until told otherwise. */
 #define PC_ARGS "-M pc -display none -serial null -S -qmp unix:@DIR@/qmp.sock,server,nowait"
@@ -299,6 +299,11 @@ Test(qmp, queries_on_s370)
     ret = json_object_get(r, "return");
     cr_assert(json_is_integer(json_object_get(json_object_get(ret, "qemu"), "minor")));
     cr_assert(strncmp(json_string_value(json_object_get(ret, "package")), "doppel ", 7) == 0);
+    json_decref(r);
+
+    r = qmp("{\"execute\": \"query-name\"}");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "return"), "name")),
+                     "mvs38j");
     json_decref(r);
 
     r = qmp("{\"execute\": \"query-commands\"}");
