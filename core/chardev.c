@@ -170,13 +170,15 @@ static bool chardev_parse(const char *spec, ChardevSpec *out, char *err, size_t 
     } else if (strncmp(s, "file:", 5) == 0 && s[5]) {
         out->kind = CHR_FILE;
         out->path = s + 5;
-    } else if (strncmp(s, "tcp:", 4) == 0) {
-        const char *addr = s + 4, *comma = strchr(addr, ',');
+    } else if (strncmp(s, "tcp:", 4) == 0 || strncmp(s, "telnet:", 7) == 0) {
+        const char *addr = strchr(s, ':') + 1, *comma = strchr(addr, ',');
         size_t alen = comma ? (size_t)(comma - addr) : strlen(addr);
         const char *colon = memrchr(addr, ':', alen);
         if (!colon || !port_valid(colon + 1, alen - (size_t)(colon + 1 - addr)) ||
             !socket_opts_valid(comma ? comma + 1 : NULL)) {
-            snprintf(err, errlen, "invalid tcp chardev '%s' (expected tcp:[host]:port[,server=on])",
+            snprintf(err, errlen,
+                     "invalid tcp chardev '%s' (expected tcp:[host]:port[,server=on][,telnet=on] "
+                     "or telnet:[host]:port)",
                      spec);
             return false;
         }
@@ -194,7 +196,7 @@ static bool chardev_parse(const char *spec, ChardevSpec *out, char *err, size_t 
     } else {
         snprintf(err, errlen,
                  "unknown chardev '%s' (expected stdio, mon:stdio, null, none, file:<path>, "
-                 "tcp:[host]:port or unix:<path>)",
+                 "tcp:[host]:port, telnet:[host]:port or unix:<path>)",
                  spec);
         return false;
     }
@@ -548,6 +550,11 @@ bool chardev_is_connected(const Chardev *chr)
 void chardev_disconnect(Chardev *chr)
 {
     if (chr && chr->sock) chr_socket_disconnect(chr->sock);
+}
+
+bool chardev_is_socket(const Chardev *chr)
+{
+    return chr && chr->sock;
 }
 
 int chardev_socket_port(const Chardev *chr)

@@ -72,6 +72,10 @@ bool chardev_is_connected(const Chardev *chr);
 /* Drop the current client of a socket server (gdb 'k', QMP errors it
  * cannot recover from); no-op for other backends. */
 void chardev_disconnect(Chardev *chr);
+/* A tcp:, telnet: or unix: backend: the peer is a terminal program or a
+ * script on the far side of a socket, with no tty of ours to turn "\n"
+ * into "\r\n" (the monitor writes "\r\n" there, as QEMU's does). */
+bool chardev_is_socket(const Chardev *chr);
 /* For tests: the port a tcp server listens on (useful with port 0, "any
  * free port"), or -1. */
 int chardev_socket_port(const Chardev *chr);

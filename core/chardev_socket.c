@@ -1,6 +1,8 @@
 /*
  * Socket chardevs: tcp:[host]:port and unix:path, as a server (one client
- * at a time, the next one accepted after it leaves) or a client.  Every
+ * at a time, the next one accepted after it leaves) or a client, with the
+ * telnet protocol on the connection when asked (telnet=on, or QEMU's
+ * telnet:host:port; core/chardev_telnet.c).  Every
  * descriptor is non-blocking once set up and driven by the event loop;
  * the only blocking waits are QEMU's wait=on (until the first client
  * connects, at start-up) and a short bounded flush at close.
@@ -23,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/chardev_telnet.h"
 #include "core/event_loop.h"
 
 #define SOCKET_READ_CHUNK 4096
@@ -39,6 +42,8 @@ struct ChardevSocket {
     bool server;
     char *unix_path; /* a unix server's socket file, removed at close */
     bool nodelay;
+    bool telnet;            /* speak telnet on each connection */
+    ChardevTelnet *tel;     /* the connection's telnet state (telnet only) */
     int listen_fd, conn_fd; /* -1 when absent */
     int port;               /* tcp server: the bound port */
     bool input_paused;
@@ -48,7 +53,7 @@ struct ChardevSocket {
 };
 
 typedef struct SocketOpts {
-    bool server, wait, nodelay;
+    bool server, wait, nodelay, telnet;
 } SocketOpts;
 
 static bool opt_is(const char *tok, size_t len, const char *key, bool *value)
@@ -68,7 +73,7 @@ static bool opt_is(const char *tok, size_t len, const char *key, bool *value)
 /* Options after the address (syntax already checked by chardev.c). */
 static void socket_opts_parse(const char *opts, SocketOpts *o)
 {
-    *o = (SocketOpts){.server = false, .wait = true, .nodelay = false};
+    *o = (SocketOpts){.server = false, .wait = true, .nodelay = false, .telnet = false};
     while (opts && *opts) {
         size_t len = strcspn(opts, ",");
         bool v;
@@ -80,6 +85,8 @@ static void socket_opts_parse(const char *opts, SocketOpts *o)
             o->wait = v;
         else if (opt_is(opts, len, "nodelay", &v))
             o->nodelay = v;
+        else if (opt_is(opts, len, "telnet", &v))
+            o->telnet = v;
         opts += len + (opts[len] == ',');
     }
 }
@@ -105,6 +112,8 @@ static void conn_drop(ChardevSocket *s)
     if (s->loop) event_loop_remove_fd(s->loop, s->conn_fd);
     close(s->conn_fd);
     s->conn_fd = -1;
+    chr_telnet_free(s->tel);
+    s->tel = NULL;
     s->out_len = 0;
     s->drop_noted = false;
     s->input_paused = false;
@@ -150,11 +159,26 @@ static void conn_event(void *opaque, int fd, short revents)
     }
     uint8_t buf[SOCKET_READ_CHUNK];
     ssize_t n = recv(fd, buf, room < sizeof buf ? room : sizeof buf, 0);
-    if (n > 0) {
+    if (n > 0 && s->tel) {
+        chr_telnet_input(s->tel, buf, (size_t)n); /* never more data than bytes */
+    } else if (n > 0) {
         if (s->owner.input) s->owner.input(s->owner.opaque, buf, (size_t)n);
     } else if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
         conn_drop(s); /* the peer left */
     }
+}
+
+static size_t conn_write_raw(ChardevSocket *s, const uint8_t *buf, size_t len);
+
+static void telnet_send_raw(void *opaque, const uint8_t *buf, size_t len)
+{
+    conn_write_raw(opaque, buf, len);
+}
+
+static void telnet_data(void *opaque, const uint8_t *buf, size_t len)
+{
+    ChardevSocket *s = opaque;
+    if (s->owner.input) s->owner.input(s->owner.opaque, buf, len);
 }
 
 static void conn_adopt(ChardevSocket *s, int fd)
@@ -166,6 +190,9 @@ static void conn_adopt(ChardevSocket *s, int fd)
     }
     s->conn_fd = fd;
     s->input_paused = false;
+    if (s->telnet)
+        s->tel = chr_telnet_new(
+            &(ChardevTelnetOps){.send_raw = telnet_send_raw, .data = telnet_data, .opaque = s});
     if (s->loop) event_loop_add_fd(s->loop, fd, POLLIN, conn_event, s);
     if (s->owner.event) s->owner.event(s->owner.opaque, CHARDEV_EVENT_OPENED);
 }
@@ -280,17 +307,20 @@ ChardevSocket *chr_socket_open(EventLoop *loop, const char *spec, const ChardevS
                                char *err, size_t errlen)
 {
     bool is_unix = strncmp(spec, "unix:", 5) == 0;
-    const char *addr = spec + (is_unix ? 5 : 4);
+    bool is_telnet = strncmp(spec, "telnet:", 7) == 0; /* QEMU's tcp with telnet=on */
+    const char *addr = spec + (is_unix ? 5 : is_telnet ? 7 : 4);
     const char *comma = strchr(addr, ',');
     size_t alen = comma ? (size_t)(comma - addr) : strlen(addr);
     SocketOpts o;
     socket_opts_parse(comma ? comma + 1 : NULL, &o);
+    if (is_telnet) o.telnet = true;
 
     ChardevSocket *s = calloc(1, sizeof *s);
     s->loop = loop;
     s->owner = *owner;
     s->server = o.server;
     s->nodelay = o.nodelay;
+    s->telnet = o.telnet;
     s->listen_fd = s->conn_fd = -1;
     s->port = -1;
     int fd = is_unix ? unix_open(s, addr, alen, err, errlen) : tcp_open(s, addr, alen, err, errlen);
@@ -345,6 +375,7 @@ void chr_socket_close(ChardevSocket *s)
         if (s->loop) event_loop_remove_fd(s->loop, s->conn_fd);
         close(s->conn_fd);
     }
+    chr_telnet_free(s->tel);
     if (s->listen_fd >= 0) {
         if (s->loop) event_loop_remove_fd(s->loop, s->listen_fd);
         close(s->listen_fd);
@@ -359,6 +390,16 @@ void chr_socket_close(ChardevSocket *s)
 size_t chr_socket_write(ChardevSocket *s, const uint8_t *buf, size_t len)
 {
     if (s->conn_fd < 0) return len; /* nobody connected: output is dropped */
+    if (s->tel) {
+        chr_telnet_output(s->tel, buf, len); /* escaped, then conn_write_raw */
+        return len;
+    }
+    return conn_write_raw(s, buf, len);
+}
+
+/* Bytes as they go on the wire. */
+static size_t conn_write_raw(ChardevSocket *s, const uint8_t *buf, size_t len)
+{
     size_t done = 0;
     while (s->out_len == 0 && done < len) {
         ssize_t n = send(s->conn_fd, buf + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);

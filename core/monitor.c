@@ -350,7 +350,20 @@ void monitor_start(Monitor *mon)
 static void monitor_chardev_write(void *opaque, const char *text, size_t len)
 {
     Monitor *mon = opaque;
-    chardev_write(mon->chr, (const uint8_t *)text, len);
+    if (!chardev_is_socket(mon->chr)) {
+        chardev_write(mon->chr, (const uint8_t *)text, len);
+        return;
+    }
+    /* A telnet or nc terminal in character mode moves down a line on
+     * "\n" without returning to the margin. */
+    const char *end = text + len;
+    while (text < end) {
+        const char *nl = memchr(text, '\n', (size_t)(end - text));
+        size_t run = nl ? (size_t)(nl - text) : (size_t)(end - text);
+        chardev_write(mon->chr, (const uint8_t *)text, run);
+        if (nl) chardev_write(mon->chr, (const uint8_t *)"\r\n", 2);
+        text += run + (nl != NULL);
+    }
 }
 
 /* One key at a time, so that after a line starting a command that keeps

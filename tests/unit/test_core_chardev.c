@@ -194,7 +194,7 @@ Test(core_chardev, spec_errors)
     cr_assert_null(chardev_from_spec(NULL, "bogus", err, sizeof err));
     cr_assert_str_eq(err,
                      "unknown chardev 'bogus' (expected stdio, mon:stdio, null, none, file:<path>, "
-                     "tcp:[host]:port or unix:<path>)");
+                     "tcp:[host]:port, telnet:[host]:port or unix:<path>)");
     cr_assert_null(chardev_from_spec(NULL, "unix:/nonexistent/dir/s", err, sizeof err));
     cr_assert_str_eq(err, "cannot connect to /nonexistent/dir/s: No such file or directory");
     cr_assert_null(chardev_from_spec(NULL, "file:/nonexistent/dir/x", err, sizeof err));

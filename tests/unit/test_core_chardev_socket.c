@@ -393,3 +393,78 @@ Test(core_chardev_socket, doppel_monitor_over_unix)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     cr_assert_neq(access(path, F_OK), 0, "the socket file is removed at exit");
 }
+
+/* ---- telnet ---- */
+
+#define IAC  "\xff"
+#define WILL "\xfb"
+#define WONT "\xfc"
+#define DO   "\xfd"
+#define DONT "\xfe"
+
+/* Exactly n bytes from the peer socket (binary: telnet has NULs). */
+static void peer_read_exactly(int fd, char *buf, size_t n)
+{
+    size_t len = 0;
+    for (int i = 0; i < 500 && len < n; i++) {
+        event_loop_poll(M.loop, 0);
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 10) <= 0) continue;
+        ssize_t got = recv(fd, buf + len, n - len, 0);
+        cr_assert_gt(got, 0, "the server closed after %zu of %zu bytes", len, n);
+        len += (size_t)got;
+    }
+    cr_assert_eq(len, n, "%zu of %zu bytes", len, n);
+}
+
+Test(core_chardev_socket, telnet_negotiates_strips_commands_and_escapes_output)
+{
+    chr = open_chr("tcp::0,server=on,wait=off,telnet=on");
+    int c = tcp_connect(chardev_socket_port(chr));
+    PUMP_UNTIL(fe.opened);
+    /* The server's opening: it echoes, character at a time, 8-bit. */
+    static const char opening[] =
+        IAC WILL "\x01" IAC WILL "\x03" IAC DO "\x03" IAC WILL "\x00" IAC DO "\x00";
+    char buf[64];
+    peer_read_exactly(c, buf, sizeof opening - 1);
+    cr_assert_eq(memcmp(buf, opening, sizeof opening - 1), 0, "the server's opening negotiation");
+
+    /* The client agrees, asks for an option the server refuses, and types
+     * a, b, CR (sent as CR NUL in NVT mode), c, a 0xff data byte and a
+     * NOP command. */
+    static const char typed[] = IAC DO "\x01" IAC WILL "\x18"
+                                       "ab\r\0c" IAC IAC IAC "\xf1";
+    cr_assert_eq(send(c, typed, sizeof typed - 1, 0), (ssize_t)(sizeof typed - 1));
+    PUMP_UNTIL(fe.len >= 5);
+    cr_assert_eq(fe.len, 5);
+    cr_assert_eq(memcmp(fe.got, "ab\rc\xff", 5), 0, "the guest side gets the data alone");
+    /* The refusal of TTYPE, then output with 0xff doubled. */
+    chardev_write(chr, (const uint8_t *)"x\xffy", 3);
+    static const char reply[] = IAC DONT "\x18"
+                                         "x" IAC IAC "y";
+    peer_read_exactly(c, buf, sizeof reply - 1);
+    cr_assert_eq(memcmp(buf, reply, sizeof reply - 1), 0, "refusal and escaped output");
+    close(c);
+    PUMP_UNTIL(fe.closed);
+}
+
+Test(core_chardev_socket, doppel_serial_over_telnet)
+{
+    int port = 20000 + (int)((getpid() + 11) % 20000);
+    char args[512];
+    snprintf(args, sizeof args,
+             "-M s370 -nographic -serial telnet::%d,server -kernel %s/basic.deck", port,
+             DOPPEL_S370_GUEST_DIR);
+    pid_t pid = spawn_doppel(args);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int c = connect_retry((struct sockaddr *)&sa, sizeof sa, AF_INET);
+    const char *got = read_until(c, NULL); /* to the end: the negotiation has NULs */
+    /* The guest's line follows the 15 bytes of negotiation. */
+    cr_assert_eq((unsigned char)got[0], 0xff, "telnet negotiation first");
+    cr_assert_str_eq(got + 15, "Hello from S/370!\n");
+    close(c);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}

@@ -282,7 +282,8 @@ static void socket_wait_for(int fd, const char *want, char *buf, size_t len)
 }
 
 /* -monitor tcp:: a client gets the banner and the prompt when it
- * connects, and its lines run; the next client gets a fresh banner. */
+ * connects, and its lines run; the next client gets a fresh banner.
+ * Lines end in "\r\n" on a socket (no tty of doppel's adds the CR). */
 Test(monitor, socket_client_gets_banner_and_prompt, .timeout = 30)
 {
     char err[256], buf[4096];
@@ -300,9 +301,10 @@ Test(monitor, socket_client_gets_banner_and_prompt, .timeout = 30)
         struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-        socket_wait_for(fd, MONITOR_BANNER MONITOR_PROMPT, buf, sizeof buf);
+        socket_wait_for(fd, "doppel monitor - type 'help' for more information\r\n" MONITOR_PROMPT,
+                        buf, sizeof buf);
         cr_assert_eq(send(fd, "info version\r\n", 14, 0), 14);
-        socket_wait_for(fd, "doppel " DOPPEL_VERSION "\n" MONITOR_PROMPT, buf, sizeof buf);
+        socket_wait_for(fd, "doppel " DOPPEL_VERSION "\r\n" MONITOR_PROMPT, buf, sizeof buf);
         close(fd);
         event_loop_poll(M.loop, 10 * 1000 * 1000); /* the server sees it go */
     }
