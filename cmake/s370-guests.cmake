@@ -14,6 +14,7 @@ find_program(S390_GCC s390x-linux-gnu-gcc)
 find_program(S390_LD s390x-linux-gnu-ld)
 find_program(S390_OBJCOPY s390x-linux-gnu-objcopy)
 find_program(S390_OBJDUMP s390x-linux-gnu-objdump)
+find_program(S390_AS s390x-linux-gnu-as)
 set(S370_GUEST_DIR ${CMAKE_BINARY_DIR}/guest/s370)
 file(MAKE_DIRECTORY ${S370_GUEST_DIR})
 
@@ -27,6 +28,9 @@ set(S370_GUESTS_BUILT ON)
 # The S/370 instruction check in the unit tests disassembles the test objects.
 set_property(SOURCE ${CMAKE_SOURCE_DIR}/tests/unit/test_s370_isa.c APPEND PROPERTY
              COMPILE_DEFINITIONS S390_OBJDUMP="${S390_OBJDUMP}" S390_GCC="${S390_GCC}")
+# The disassembler's text is checked by assembling it back with gas.
+set_property(SOURCE ${CMAKE_SOURCE_DIR}/tests/unit/test_s370_disas.c APPEND PROPERTY
+             COMPILE_DEFINITIONS S390_AS="${S390_AS}" S390_OBJCOPY="${S390_OBJCOPY}")
 
 # libgcc for the 31-bit ABI: 64-bit division and the like in C guests.
 execute_process(COMMAND ${S390_GCC} -m31 -print-libgcc-file-name

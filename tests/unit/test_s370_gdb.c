@@ -6,7 +6,7 @@
  * gdb-multiarch reads it, x/i disassembly, and info tlb on real tables.
  * A Machine-less fixture: one cpu on 256 KiB of storage with its keys.
  */
-#define _GNU_SOURCE /* strcasestr */
+#define _GNU_SOURCE /* open_memstream */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -255,9 +255,9 @@ Test(s370_gdb, dump_mmu_and_disassembly_through_dat)
     memcpy(&w.ram.host[0x5010], code, sizeof code);
     char text[96];
     cr_assert_eq(c->arch->disas(c, 0x10, text, sizeof text), 2u, "%s", text);
-    cr_assert_not_null(strcasestr(text, "lr"), "%s", text);
+    cr_assert_str_eq(text, "lr      %r1,%r2");
     cr_assert_eq(c->arch->disas(c, 0x12, text, sizeof text), 2u, "%s", text);
-    cr_assert_not_null(strcasestr(text, "svc"), "%s", text);
+    cr_assert_str_eq(text, "svc     5");
     cr_assert_eq(c->arch->disas(c, 0x2000, text, sizeof text), 0u, "an invalid page reads nothing");
 }
 
