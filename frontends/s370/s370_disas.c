@@ -166,6 +166,13 @@ static void text_reg(DisasText *t, OperandKind k, unsigned r)
         text_add(t, "%s%u", prefix[k], r);
 }
 
+/* A register operand with more operands after it. */
+static void text_reg_then(DisasText *t, OperandKind k, unsigned r)
+{
+    text_reg(t, k, r);
+    text_add(t, ",");
+}
+
 /* D(X,B), D(B) or D; an SS length (or MVCK's register) goes before B. */
 static void text_address(DisasText *t, unsigned d, unsigned x, unsigned b)
 {
@@ -211,50 +218,37 @@ static void s370_disas_operands(DisasText *t, const S370InsnDef *def, const S370
         /* R1,M3,R2 (the rounding forms).  The RRD multiply-and-add forms
          * have R1 where the others have M3: R1,R3,R2 (PoO-390 §19). */
         if (shape == SHAPE_FP_MADD) {
-            text_reg(t, OPK_FR, in->r3);
-            text_add(t, ",");
-            text_reg(t, OPK_FR, in->r1);
+            text_reg_then(t, OPK_FR, in->r3);
+            text_reg_then(t, OPK_FR, in->r1);
         } else {
-            text_reg(t, k1, in->r1);
-            text_add(t, ",");
-            text_reg(t, OPK_MASK, in->r3);
+            text_reg_then(t, k1, in->r1);
+            text_reg_then(t, OPK_MASK, in->r3);
         }
-        text_add(t, ",");
         text_reg(t, k2, in->r2);
         break;
     case S370_FMT_RX:
     case S370_FMT_RXE:
-        text_reg(t, k1, in->r1);
-        text_add(t, ",");
+        text_reg_then(t, k1, in->r1);
         text_address(t, in->d2, in->x2, in->b2);
         break;
     case S370_FMT_RXF:
-        text_reg(t, OPK_FR, in->r1);
-        text_add(t, ",");
-        text_reg(t, OPK_FR, in->r3);
-        text_add(t, ",");
+        text_reg_then(t, OPK_FR, in->r1);
+        text_reg_then(t, OPK_FR, in->r3);
         text_address(t, in->d2, in->x2, in->b2);
         break;
     case S370_FMT_RS:
-        text_reg(t, k1, in->r1);
-        if (shape != SHAPE_NO_R3) {
-            text_add(t, ",");
-            text_reg(t, shape == SHAPE_MASK_R3 ? OPK_MASK : k1, in->r3);
-        }
-        text_add(t, ",");
+        text_reg_then(t, k1, in->r1);
+        if (shape != SHAPE_NO_R3) text_reg_then(t, shape == SHAPE_MASK_R3 ? OPK_MASK : k1, in->r3);
         text_address(t, in->d2, 0, in->b2);
         break;
     case S370_FMT_RSI:
-        text_reg(t, k1, in->r1);
-        text_add(t, ",");
-        text_reg(t, k1, in->r3);
-        text_add(t, ",");
+        text_reg_then(t, k1, in->r1);
+        text_reg_then(t, k1, in->r3);
         text_target(t, pc, in->imm);
         break;
     case S370_FMT_RI:
     case S370_FMT_RIL:
-        text_reg(t, k1, in->r1);
-        text_add(t, ",");
+        text_reg_then(t, k1, in->r1);
         if (relative)
             text_target(t, pc, in->imm);
         else if (shape == SHAPE_UNSIGNED)
