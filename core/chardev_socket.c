@@ -44,6 +44,7 @@ struct ChardevSocket {
     bool nodelay;
     bool telnet;            /* speak telnet on each connection */
     ChardevTelnet *tel;     /* the connection's telnet state (telnet only) */
+    bool in_telnet_input;   /* inside chr_telnet_input: a drop defers the free */
     int listen_fd, conn_fd; /* -1 when absent */
     int port;               /* tcp server: the bound port */
     bool input_paused;
@@ -112,7 +113,7 @@ static void conn_drop(ChardevSocket *s)
     if (s->loop) event_loop_remove_fd(s->loop, s->conn_fd);
     close(s->conn_fd);
     s->conn_fd = -1;
-    chr_telnet_free(s->tel);
+    if (!s->in_telnet_input) chr_telnet_free(s->tel);
     s->tel = NULL;
     s->out_len = 0;
     s->drop_noted = false;
@@ -160,7 +161,14 @@ static void conn_event(void *opaque, int fd, short revents)
     uint8_t buf[SOCKET_READ_CHUNK];
     ssize_t n = recv(fd, buf, room < sizeof buf ? room : sizeof buf, 0);
     if (n > 0 && s->tel) {
-        chr_telnet_input(s->tel, buf, (size_t)n); /* never more data than bytes */
+        /* The owner may drop the client from its input handler (QMP, gdb):
+         * then the rest of the bytes are not delivered and the telnet state
+         * is freed here, once libtelnet has returned. */
+        ChardevTelnet *tel = s->tel;
+        s->in_telnet_input = true;
+        chr_telnet_input(tel, buf, (size_t)n); /* never more data than bytes */
+        s->in_telnet_input = false;
+        if (s->tel != tel) chr_telnet_free(tel);
     } else if (n > 0) {
         if (s->owner.input) s->owner.input(s->owner.opaque, buf, (size_t)n);
     } else if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -172,13 +180,14 @@ static size_t conn_write_raw(ChardevSocket *s, const uint8_t *buf, size_t len);
 
 static void telnet_send_raw(void *opaque, const uint8_t *buf, size_t len)
 {
-    conn_write_raw(opaque, buf, len);
+    ChardevSocket *s = opaque;
+    if (s->conn_fd >= 0) conn_write_raw(s, buf, len);
 }
 
 static void telnet_data(void *opaque, const uint8_t *buf, size_t len)
 {
     ChardevSocket *s = opaque;
-    if (s->owner.input) s->owner.input(s->owner.opaque, buf, len);
+    if (s->tel && s->owner.input) s->owner.input(s->owner.opaque, buf, len); /* not after a drop */
 }
 
 static void conn_adopt(ChardevSocket *s, int fd)

@@ -468,3 +468,27 @@ Test(core_chardev_socket, doppel_serial_over_telnet)
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
+
+/* The owner drops the client from its input handler (as gdb's 'k' and
+ * QMP's errors do) in the middle of a telnet read: nothing after the drop
+ * is delivered, and the telnet state outlives the read (ASan checks). */
+static void receive_then_drop_on_k(void *opaque, const uint8_t *buf, size_t len)
+{
+    peer_receive(opaque, buf, len);
+    if (memchr(buf, 'k', len)) chardev_disconnect(chr);
+}
+
+Test(core_chardev_socket, telnet_client_dropped_during_its_input)
+{
+    chr = open_chr("tcp::0,server=on,wait=off,telnet=on");
+    chardev_set_handlers(chr, peer_can_receive, receive_then_drop_on_k, &fe);
+    int c = tcp_connect(chardev_socket_port(chr));
+    PUMP_UNTIL(fe.opened);
+    static const char typed[] = "ak" IAC IAC "zz";
+    cr_assert_eq(send(c, typed, sizeof typed - 1, 0), (ssize_t)(sizeof typed - 1));
+    PUMP_UNTIL(fe.closed);
+    cr_assert_eq(fe.closed, 1);
+    cr_assert_str_eq(fe.got, "ak");
+    cr_assert_not(chardev_is_connected(chr));
+    close(c);
+}
