@@ -227,14 +227,8 @@ Test(core_chardev_socket, busy_port_gives_one_clear_error)
 
 Test(core_chardev_socket, client_connects_at_once_or_fails_with_one_line)
 {
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t sl = sizeof sa;
-    cr_assert_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-    cr_assert_eq(listen(l, 1), 0);
-    getsockname(l, (struct sockaddr *)&sa, &sl);
-    int port = ntohs(sa.sin_port);
+    int port;
+    int l = test_listen_loopback(&port);
     char spec[64], err[256], want[128];
     snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", port);
     chr = open_chr(spec);

@@ -532,14 +532,8 @@ Test(qmp, client_mode_connects_to_a_listener)
 
 Test(qmp, busy_port_is_one_clear_error)
 {
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t sl = sizeof sa;
-    cr_assert_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-    cr_assert_eq(listen(l, 1), 0);
-    getsockname(l, (struct sockaddr *)&sa, &sl);
-    int port = ntohs(sa.sin_port);
+    int port;
+    int l = test_listen_loopback(&port);
     char args[512], out[4096], want[256];
     snprintf(args, sizeof args,
              "-M s370 -nographic -serial null -qmp tcp::%d,server,nowait -kernel %s/basic.deck",

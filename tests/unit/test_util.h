@@ -6,11 +6,14 @@
 #ifndef DOPPEL_TEST_UTIL_H
 #define DOPPEL_TEST_UTIL_H
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +76,48 @@ static inline char *test_read_file(const char *path, char *buf, size_t len)
     fclose(f);
     buf[n] = '\0';
     return buf;
+}
+
+/* gdb-multiarch (Debian's) loads the target description xml without a
+ * warning, reports the architecture arch, and lists every register named
+ * in names (each written " name "). */
+static inline void test_gdb_accepts_tdesc(const char *suite, const char *xml, const char *arch,
+                                          const char *const *names, size_t nnames)
+{
+    test_require_program(suite, "gdb-multiarch", "gdb-multiarch");
+    char path[64], cmd[512], want[96];
+    static char out[32768];
+    snprintf(path, sizeof path, "/tmp/doppel-%s-tdesc-%d.xml", suite, (int)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(xml, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "gdb-multiarch -batch -nx -ex 'set tdesc filename %s' -ex 'show architecture' "
+             "-ex 'maint print registers' 2>&1",
+             path);
+    int status = test_run_command(cmd, out, sizeof out);
+    unlink(path);
+    cr_assert_eq(status, 0, "gdb-multiarch failed:\n%s", out);
+    cr_assert_null(strstr(out, "warning"), "gdb warned:\n%s", out);
+    snprintf(want, sizeof want, "currently \"%s\"", arch);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    for (size_t i = 0; i < nnames; i++)
+        cr_assert_not_null(strstr(out, names[i]), "no%s in:\n%s", names[i], out);
+}
+
+/* A tcp socket listening on a free loopback port (the port in *port). */
+static inline int test_listen_loopback(int *port)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t sl = sizeof sa;
+    cr_assert_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(listen(l, 1), 0);
+    getsockname(l, (struct sockaddr *)&sa, &sl);
+    *port = ntohs(sa.sin_port);
+    return l;
 }
 
 #endif

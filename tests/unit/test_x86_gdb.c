@@ -185,27 +185,11 @@ Test(x86_gdb, debug_and_table_registers)
 
 Test(x86_gdb, xml_is_accepted_by_gdb_multiarch)
 {
-    test_require_program("x86_gdb", "gdb-multiarch", "gdb-multiarch");
-    char path[64], cmd[512], out[32768];
-    snprintf(path, sizeof path, "/tmp/doppel-x86-tdesc-%d.xml", (int)getpid());
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(c->arch->gdb_target_xml, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "gdb-multiarch -batch -nx -ex 'set tdesc filename %s' -ex 'show architecture' "
-             "-ex 'maint print registers' 2>&1",
-             path);
-    int status = test_run_command(cmd, out, sizeof out);
-    unlink(path);
-    cr_assert_eq(status, 0, "gdb-multiarch failed:\n%s", out);
-    cr_assert_null(strstr(out, "warning"), "gdb warned:\n%s", out);
-    cr_assert_not_null(strstr(out, "currently \"i386\""), "%s", out);
     static const char *const names[] = {" eip ",     " mxcsr ",     " fs_base ",    " cr3 ",
                                         " dr7 ",     " gdtr_base ", " idtr_limit ", " ldtr ",
                                         " cs_base ", " ds_base "};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        cr_assert_not_null(strstr(out, names[i]), "no%s in:\n%s", names[i], out);
+    test_gdb_accepts_tdesc("x86_gdb", c->arch->gdb_target_xml, "i386", names,
+                           sizeof names / sizeof names[0]);
 }
 
 Test(x86_gdb, disassembly_follows_the_code_size)
