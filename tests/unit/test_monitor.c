@@ -24,6 +24,7 @@
 #include "core/machine.h"
 #include "core/monitor.h"
 #include "core/options.h"
+#include "test_monitor_fixture.h"
 #include "test_util.h"
 
 /* ---- a monitor on a stand-in machine (two cpus, no JIT) ---- */
@@ -325,27 +326,6 @@ typedef struct Doppel {
     size_t len;
 } Doppel;
 
-/* One IPL card deck: card 1 holds the IPL PSW (S/370 EC mode, disabled,
- * at 400) and a CCW that reads card 2 to 400 (PoO-370 §4 "Initial Program
- * Loading"); card 2 is
- *     400  LA   1,1
- *     404  ALR  2,1        r2 counts the loop
- *     406  BC   15,404
- */
-static void write_loop_deck(const char *path)
-{
-    static const uint8_t card1[24] = {0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
-                                      0x02, 0x00, 0x04, 0x00, 0x20, 0x00, 0x00, 0x50};
-    static const uint8_t prog[] = {0x41, 0x10, 0x00, 0x01, 0x1e, 0x21, 0x47, 0xf0, 0x04, 0x04};
-    uint8_t deck[160] = {0};
-    memcpy(deck, card1, sizeof card1);
-    memcpy(deck + 80, prog, sizeof prog);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(deck, 1, sizeof deck, f), sizeof deck);
-    fclose(f);
-}
-
 /* Start doppel -M s370 <args> -kernel <loop deck>, stderr to dir/stderr. */
 static void doppel_start(Doppel *d, const char *args)
 {
@@ -355,7 +335,7 @@ static void doppel_start(Doppel *d, const char *args)
     cr_assert_not_null(mkdtemp(d->dir));
     char deck[96], cmd[1024];
     snprintf(deck, sizeof deck, "%s/loop.deck", d->dir);
-    write_loop_deck(deck);
+    fx_write_loop_deck(deck); /* the loop program the monitor fixture runs */
     snprintf(cmd, sizeof cmd, "exec %s -M s370 %s -kernel %s 2>%s/stderr", DOPPEL_BINARY, args,
              deck, d->dir);
     int to_child[2], from_child[2];
