@@ -184,11 +184,14 @@ static void uart_timeout_expired(void *opaque)
     }
 }
 
+/* Empty the receiver (FIFO reset, FIFO mode change, device reset): input
+ * the host already sent waits in the chardev, and now there is room. */
 static void uart_rx_clear(Uart16550 *s)
 {
     s->rx_head = s->rx_count = 0;
     s->timeout_ipending = false;
     if (s->timeout_timer) timer_del(s->timeout_timer);
+    chardev_accept_input(s->chr);
 }
 
 /* A character arrives at the receiver (from the chardev or loopback). */
@@ -252,9 +255,9 @@ static void uart_write_fcr(Uart16550 *s, uint8_t val)
 {
     /* Changing FCR0 clears both FIFOs; other bits need FCR0 = 1. */
     if ((val ^ s->fcr) & FCR_ENABLE) val |= FCR_RX_RESET | FCR_TX_RESET;
-    if (val & FCR_RX_RESET) uart_rx_clear(s);
     bool was_on = uart_fifo_on(s);
     s->fcr = (val & FCR_ENABLE) ? (val & FCR_STORED) : 0;
+    if (val & FCR_RX_RESET) uart_rx_clear(s); /* after: waiting input sees the new size */
     /* "The first transmitter interrupt after enabling the FIFO mode will be
      * immediate if that interrupt is enabled." */
     if (!was_on && uart_fifo_on(s)) s->thr_ipending = true;

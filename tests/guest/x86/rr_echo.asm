@@ -70,6 +70,14 @@ test_main:
     jb .rx
     PRINT {"timeout", 10}
 .done:
+    ; Input typed before the guest started can end it at tick 0: give the
+    ; timer time for one tick (about 1 ms; this is 10 ms or more).
+    mov ecx, 1000000
+.wait_tick:
+    cmp dword [ticks], 0
+    jne .ticked
+    loop .wait_tick
+.ticked:
     cli
     mov eax, [ticks]
     test eax, eax
