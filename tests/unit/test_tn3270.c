@@ -34,6 +34,7 @@
 #define PSA      0u
 
 #include "channel_world.h"
+#include "test_util.h"
 
 static void setup(void)
 {
@@ -602,15 +603,10 @@ Test(tn3270, oversized_or_garbage_input_drops_the_client)
 Test(tn3270, bad_ports_and_groups_fail_at_realize)
 {
     /* Hold a loopback port, then ask for it. */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    cr_assert_eq(listen(fd, 1), 0);
-    cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    int taken;
+    int fd = test_listen_loopback(&taken);
     char port[16], err[256];
-    snprintf(port, sizeof port, "%u", ntohs(sa.sin_port));
+    snprintf(port, sizeof port, "%d", taken);
     Device *d = device_create(&M, "3278");
     cr_assert(device_set_prop(d, "devno", "0c0", err, sizeof err));
     cr_assert(device_set_prop(d, "port", port, err, sizeof err));
